@@ -6,7 +6,7 @@ import sys
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from app.core import config, errors, i18n, security
+from app.core import config, errors, i18n, security, serve
 from app.core.db import db, migrate
 from app.core.config import PROJECT_ROOT
 
@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    serve.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

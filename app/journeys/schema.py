@@ -98,10 +98,13 @@ class Step(Strict):
 class DeclarationPartner(Strict):
     organisation: str = Field(pattern=SLUG)
     purpose: LocalizedText
-    fields: list[str] = Field(min_length=1)
+    # Least data: partner field name -> data source (see app/journeys/sources.py), e.g.
+    # {child_birth_date: answers.date_naissance, parent_sin: profile.sin}
+    fields: dict[str, str] = Field(min_length=1)
 
 
 class Declaration(Strict):
+    kind: Literal["naissance", "changement_adresse", "deces"]
     partners: list[DeclarationPartner] = Field(min_length=1)
 
 
