@@ -21,7 +21,7 @@ def init_app(app) -> None:
     try:
         app.extensions["catalog"] = load_catalog(Path(app.config["JOURNEYS_DIR"]))
     except DefinitionErrors as errors:
-        exit_with(errors.report(app.config["BABEL_DEFAULT_LOCALE"]))
+        exit_with(errors.format(app.config["BABEL_DEFAULT_LOCALE"]))
 
 
 def get_catalog():

@@ -31,7 +31,7 @@ def check(directory: str, lang: str) -> None:
     try:
         catalog = load_catalog(Path(directory))
     except DefinitionErrors as errors:
-        click.echo(errors.report(lang), err=True)
+        click.echo(errors.format(lang), err=True)
         raise SystemExit(1)
     click.echo(f"{len(catalog.journeys)} journeys OK: {', '.join(sorted(catalog.journeys))}")
 
@@ -60,7 +60,7 @@ def load() -> None:
 
     failed = False
     for journey in get_catalog().journeys.values():
-        definition = journey.definition.model_dump(mode="json", by_alias=True, exclude_none=True)
+        definition = journey.journey.model_dump(mode="json", by_alias=True, exclude_none=True)
         checksum = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
         stored = db.session.execute(
             select(JourneyVersion).filter_by(journey_id=journey.id, version=journey.version)
