@@ -1,0 +1,26 @@
+"""The citizen questionnaire: home and search, one question per page, check answers, the plan, print and .ics."""
+from __future__ import annotations
+
+from werkzeug.routing import BaseConverter
+
+
+class SlugConverter(BaseConverter):
+    """Journey ids in URLs: lower-case words joined by hyphens (see app/journeys/schema.py SLUG)."""
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+class IdentConverter(BaseConverter):
+    """Question ids in URLs: lower case, digits, underscores (see app/journeys/schema.py QUESTION_ID)."""
+    regex = r"[a-z][a-z0-9_]*"
+
+
+def init_app(app) -> None:
+    from app.runner import models  # noqa: F401  (registers the table)
+    from app.runner.display import localized
+    from app.runner import results, views  # noqa: F401  (their routes join the blueprint)
+    from app.runner.blueprint import bp
+
+    app.url_map.converters.setdefault("slug", SlugConverter)
+    app.url_map.converters.setdefault("ident", IdentConverter)
+    app.add_template_filter(localized, "localized")
+    app.register_blueprint(bp)

@@ -1,0 +1,105 @@
+"""Votre parcours: the plan page (grouped steps, dates, reasons, print version) and its .ics calendar."""
+from __future__ import annotations
+
+from flask import Response, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from app.catalog import get_catalog
+from app.runner import flow
+from app.runner.blueprint import bp
+from app.runner.clock import today
+from app.runner.display import definition, human_answer, localized, long_date
+from app.runner.ics import CalendarEvent, calendar
+from app.runner.navigation import load, to_start
+
+PLAN_GROUPS = ("before", "within_30_days", "later", "no_deadline")
+
+
+def _plan_view(journey, answers, now) -> list[dict]:
+    """The plan's groups as the result page and the calendar read them."""
+    plan = flow.plan(journey, answers, now)
+    questions = {q.id: q for q in definition(journey).questions}
+    organisations = get_catalog().organisations
+    groups = []
+    for key, steps in plan.groups.items():
+        shown = []
+        for planned in steps:
+            step = planned.step
+            organisation = planned.organisation or organisations.get(step.organisation)
+            because = [
+                {"label": localized(questions[qid].label), "answer": human_answer(questions[qid], value)}
+                for qid, value in planned.because if qid in questions
+            ]
+            shown.append({
+                "id": step.id,
+                "title": localized(step.title),
+                "description": localized(step.description),
+                "how": localized(step.how),
+                "url": localized(step.url) or (localized(organisation.url) if organisation else ""),
+                "own_url": bool(step.url),
+                "organisation": localized(organisation.name) if organisation else step.organisation,
+                "phone": getattr(organisation, "phone", None),
+                "deadline": planned.deadline,
+                "deadline_text": long_date(planned.deadline) if planned.deadline else "",
+                "deadline_note": localized(step.deadline_note),
+                "overdue": planned.overdue,
+                "urgent": planned.urgent,
+                "because": because,
+                "because_text": gettext("; ").join(
+                    gettext("“%(answer)s” to “%(label)s”", label=reason["label"], answer=reason["answer"]) for reason in because),
+            })
+        # Within a group, the soonest deadline first (the engine keeps the journey's order for ties).
+        shown.sort(key=lambda s: (s["deadline"] is None, s["deadline"] or now))
+        groups.append({"key": key, "steps": shown})
+    order = {key: i for i, key in enumerate(PLAN_GROUPS)}
+    return sorted(groups, key=lambda g: order.get(g["key"], len(order)))
+
+
+def _completed_or_redirect(journey_id: str):
+    run, journey = load(journey_id)
+    if run is None:
+        return None, None, to_start(journey_id)
+    missing = flow.first_unanswered(journey, run.answers or {}, today())
+    if missing is not None:
+        return None, None, redirect(url_for("runner.question", journey_id=journey_id, question_id=missing.id))
+    return run, journey, None
+
+
+@bp.get("/parcours/<slug:journey_id>/resultat")
+def result(journey_id: str):
+    run, journey, elsewhere = _completed_or_redirect(journey_id)
+    if elsewhere is not None:
+        return elsewhere
+    printable = request.args.get("imprimer") == "1"
+    groups = _plan_view(journey, run.answers or {}, today())
+    return render_template(
+        "runner/result.html", journey=definition(journey), groups=groups, printable=printable,
+        print_media="all" if printable else "print",
+        has_dates=any(step["deadline"] for group in groups for step in group["steps"]),
+    )
+
+
+@bp.get("/parcours/<slug:journey_id>/resultat.ics")
+def calendar_file(journey_id: str):
+    run, journey, elsewhere = _completed_or_redirect(journey_id)
+    if elsewhere is not None:
+        return elsewhere
+    host = request.host.split(":")[0] or "parcours"
+    events = []
+    for group in _plan_view(journey, run.answers or {}, today()):
+        for step in group["steps"]:
+            if step["deadline"] is None:
+                continue
+            details = [step["description"], step["organisation"], step["url"]]
+            events.append(CalendarEvent(
+                uid=f"{run.id}-{step['id']}@{host}",
+                day=step["deadline"],
+                summary=step["title"],
+                description="\n".join(filter(None, details)),
+                url=step["url"],
+            ))
+    body = calendar(events, name=f"Parcours — {localized(definition(journey).title)}")
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="parcours-{journey_id}.ics"'
+    return response
