@@ -16,6 +16,7 @@ def init_app(app) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-        if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
+        # Browsers ignore HSTS received over plain HTTP, so sending it outside debug is always safe.
+        if not app.debug and app.config.get("HSTS_ENABLED", True):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -1,0 +1,160 @@
+"""Mon dossier test fixtures (same as tests/auth): a private mail folder, rate limits reset, and users."""
+from __future__ import annotations
+
+import re
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from app.auth.testing import STRONG_PASSWORD, create_user
+
+
+@pytest.fixture
+def mailbox(app, tmp_path):
+    """The .eml files the app writes during this test, parsed."""
+    previous = app.config["MAIL_DIR"]
+    app.config["MAIL_DIR"] = str(tmp_path / "mail")
+
+    class Mailbox:
+        def messages(self):
+            folder = Path(app.config["MAIL_DIR"])
+            files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+            return [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in files]
+
+        def links(self):
+            found = []
+            for message in self.messages():
+                text = message.get_body(preferencelist=("plain",)).get_content()
+                found += re.findall(r"https?://\S+", text)
+            return found
+
+    yield Mailbox()
+    app.config["MAIL_DIR"] = previous
+
+
+@pytest.fixture
+def user(app):
+    """A verified citizen (id and email only: the ORM object would outlive its session)."""
+    with app.app_context():
+        created = create_user()
+        return SimpleNamespace(id=created.id, email=created.email)
+
+
+@pytest.fixture
+def password():
+    return STRONG_PASSWORD
+
+
+
+# Scenario 01 of journeys/tests/devenir-parent: declare the birth before 2026-03-22.
+BIRTH_ANSWERS = {
+    "type_evenement": "naissance",
+    "lieu_naissance": "quebec",
+    "endroit_naissance": "CHU Sainte-Justine",
+    "date_naissance": "2026-02-20",
+    "enfants": [{"prenoms": "Léa", "nom_famille": "Tremblay", "sexe": "feminin", "handicap": False}],
+    "adresse_domicile": {"street": "123, rue Principale", "city": "Montréal", "province": "QC",
+                         "postal_code": "H2X 1Y4"},
+    "travail_parent": True,
+    "autre_parent": True,
+    "autre_parent_travail": True,
+    "besoins": ["garderie"],
+}
+TODAY = "2026-03-01"
+
+VALID_PROFILE = {
+    "given_names": "Ana", "family_name": "Tremblay", "birth_date": "14/03/1985",
+    "address.street": "123, rue Principale", "address.city": "Montréal", "address.province": "QC",
+    "address.postal_code": "h2x1y4", "phone": "(514) 555-1234", "language": "fr",
+    "sin": "130 692 544", "health_number": "trem 8001 0112", "reminders_opt_in": "1",
+}
+
+
+@pytest.fixture
+def birth_answers():
+    """Answers of a completed Devenir parent run (birth on 2026-02-20)."""
+    return dict(BIRTH_ANSWERS)
+
+
+@pytest.fixture
+def valid_profile():
+    """A complete, valid profile form (a valid NAS and RAMQ number)."""
+    return dict(VALID_PROFILE)
+
+
+@pytest.fixture
+def today(app):
+    """Pin the questionnaire's today (the runner reads config TODAY)."""
+    previous = app.config.get("TODAY")
+    app.config["TODAY"] = TODAY
+    yield TODAY
+    app.config["TODAY"] = previous
+
+
+@pytest.fixture
+def make_run(app):
+    """Create a run directly: make_run(user_id, answers=..., status=..., journey_id=...) -> run id."""
+    from app.core.db import db
+    from app.runner.models import Run
+
+    def make(user_id, answers=None, status="completed", journey_id="devenir-parent", version=1, updated_at=None):
+        with app.app_context():
+            run = Run(journey_id=journey_id, journey_version=version,
+                      answers=BIRTH_ANSWERS if answers is None else answers, status=status, user_id=user_id)
+            if updated_at is not None:
+                run.created_at = run.updated_at = updated_at
+            db.session.add(run)
+            db.session.commit()
+            return run.id
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client, user):
+    from app.auth.testing import login
+
+    assert login(client).status_code == 302
+    return client
+
+
+# --- browser tests: reuse the fixtures of tests/browser/conftest.py (live server, Chromium, axe) -----
+
+def _load_browser_fixtures():
+    import importlib.util
+    import sys
+
+    name = "parcours_browser_fixtures"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "browser" / "conftest.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+try:
+    _browser = _load_browser_fixtures()
+except Exception as error:  # a broken browser conftest must not take the non-browser tests down
+    _reason = f"tests/browser/conftest.py could not be loaded: {error!r}"
+
+    def _skipping(name):
+        @pytest.fixture(name=name)
+        def skipped():
+            pytest.skip(_reason)
+
+        return skipped
+
+    live_server, chromium, page, axe, assert_no_axe_violations, assert_page_ok = (
+        _skipping(name) for name in
+        ("live_server", "chromium", "page", "axe", "assert_no_axe_violations", "assert_page_ok"))
+else:
+    live_server = _browser.live_server
+    chromium = _browser.chromium
+    page = _browser.page
+    axe = _browser.axe
+    assert_no_axe_violations = _browser.assert_no_axe_violations
+    assert_page_ok = _browser.assert_page_ok
