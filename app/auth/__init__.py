@@ -2,13 +2,30 @@
 idle timeout, password reset, roles (`role_required`) and claiming anonymous runs."""
 from __future__ import annotations
 
+from flask import session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
-from app.auth import sessions
-from app.auth.limits import limiter
+from app.auth import limits, sessions
 
-login_manager = LoginManager()
+
+class AccountLoginManager(LoginManager):
+    """Flask-Login with its "strong" session protection applied to signed-in sessions only.
+
+    Flask-Login checks any non-empty cookie against the browser's IP and user agent. An anonymous
+    visitor's cookie (language, runs, CSRF secret) has no `_id` to match, so every request "failed"
+    the check: Flask-Login rewrote the cookie and sent a second Set-Cookie clearing a remember cookie
+    we never use (flask-login issue #569). There is no user to protect in such a cookie; a signed-in
+    one (it carries `_user_id`) is still checked exactly as before.
+    """
+
+    def _session_protection_failed(self):
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = AccountLoginManager()
 
 
 def init_app(app) -> None:
@@ -22,7 +39,7 @@ def init_app(app) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(sessions.load_user)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)
     app.before_request(sessions.enforce_idle_timeout)
     app.register_blueprint(bp)
 

@@ -6,7 +6,7 @@ import sys
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from app.core import config, errors, i18n, security, serve
+from app.core import config, errors, fragments, i18n, security, serve
 from app.core.db import db, migrate
 from app.core.config import PROJECT_ROOT
 
@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db)
     csrf.init_app(app)
     i18n.init_app(app)
+    fragments.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     serve.init_app(app)
@@ -35,6 +36,17 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     catalog.init_app(app)
     runner.init_app(app)
+    from app import auth, dossier
+
+    auth.init_app(app)
+    dossier.init_app(app)
+    from app import declarations, partners
+
+    declarations.init_app(app)
+    partners.init_app(app)
+    from app import forms
+
+    forms.init_app(app)
     return app
 
 

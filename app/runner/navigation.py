@@ -83,16 +83,17 @@ def after_answer(journey, answers, question_id: str) -> str:
     return url_for("runner.check", journey_id=journey.id)
 
 
-def back_url(journey, answers, question_id: str) -> str:
+def back_url(journey, answers, question_id: str, visible: list | None = None) -> str:
+    """`visible`: the route the caller already asked the engine for (it is walked once per request)."""
     if returning():
         return url_for("runner.check", journey_id=journey.id)
-    ids = [q.id for q in flow.visible_questions(journey, answers, today())]
+    ids = [q.id for q in (visible if visible is not None else flow.visible_questions(journey, answers, today()))]
     position = ids.index(question_id)
     if position == 0:
         return url_for("runner.start", journey_id=journey.id)
     return url_for("runner.question", journey_id=journey.id, question_id=ids[position - 1])
 
 
-def progress(journey, answers, question_id: str) -> dict:
-    ids = [q.id for q in flow.visible_questions(journey, answers, today())]
+def progress(journey, answers, question_id: str, visible: list | None = None) -> dict:
+    ids = [q.id for q in (visible if visible is not None else flow.visible_questions(journey, answers, today()))]
     return {"number": ids.index(question_id) + 1, "total": len(ids)}

@@ -76,11 +76,12 @@ def question(journey_id: str, question_id: str):
         return to_start(journey_id)
     answers = run.answers or {}
     now = today()
-    asked = next((q for q in flow.visible_questions(journey, answers, now) if q.id == question_id), None)
+    visible = flow.visible_questions(journey, answers, now)
+    asked = next((q for q in visible if q.id == question_id), None)
     if asked is None:
         abort(404)
     if asked.type == "group":
-        return _group_page(journey, run, asked)
+        return _group_page(journey, run, asked, visible)
 
     error = error_part = None
     suggested = prefill.suggestion(asked) if question_id not in answers else None
@@ -104,16 +105,18 @@ def question(journey_id: str, question_id: str):
         prefilled=suggested is not None and not error,
         errors={field_anchor(asked, error_part): error} if error else None,
         page_has_errors=bool(error),
-        back_url=back_url(journey, answers, question_id),
-        progress=progress(journey, answers, question_id),
+        back_url=back_url(journey, answers, question_id, visible),
+        progress=progress(journey, answers, question_id, visible),
         action=question_url(journey_id, question_id),
     )
 
 
 # -- repeating groups ------------------------------------------------------------------------------
 
-def _group_page(journey, run, group):
-    """The list of a group's items, with add / change / remove, and Continue when the list is right."""
+def _group_page(journey, run, group, visible):
+    """The list of a group's items, with add / change / remove, and Continue when the list is right.
+
+    `visible`: the route for the run's answers, as the question view already found it."""
     answers = run.answers or {}
     now = today()
     items = list(answers.get(group.id) or [])
@@ -145,8 +148,8 @@ def _group_page(journey, run, group):
         journey=definition(journey), group=group, rows=rows, add_url=add_url, error=error,
         errors={"add-item" if add_url else "group-continue": error} if error else None,
         page_has_errors=bool(error),
-        back_url=back_url(journey, answers, group.id),
-        progress=progress(journey, answers, group.id),
+        back_url=back_url(journey, answers, group.id, visible),
+        progress=progress(journey, answers, group.id, visible),
         action=question_url(journey.id, group.id),
     )
 

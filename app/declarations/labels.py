@@ -1,0 +1,63 @@
+"""How the partner field names and delivery statuses read for a citizen (English msgids, translated)."""
+from __future__ import annotations
+
+from flask_babel import gettext, pgettext
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction (Babel's default keywords include N_); translated where shown."""
+    return message
+
+
+FIELD_LABELS = {
+    # naissance
+    "child_given_names": N_("Child's given names"),
+    "child_family_name": N_("Child's family name"),
+    "child_birth_date": N_("Child's date of birth"),
+    "child_sex": N_("Child's sex"),
+    "birth_place": N_("Place of birth"),
+    "parent_given_names": N_("Parent's given names"),
+    "parent_family_name": N_("Parent's family name"),
+    "parent_sin": N_("Parent's social insurance number"),
+    "parent_address": N_("Parent's address"),
+    # changement_adresse
+    "given_names": N_("Given names"),
+    "family_name": N_("Family name"),
+    "birth_date": N_("Date of birth"),
+    "sin": N_("Social insurance number"),
+    "new_address": N_("New address"),
+    "effective_date": N_("Date of the change"),
+    # deces
+    "deceased_given_names": N_("Given names of the deceased"),
+    "deceased_family_name": N_("Family name of the deceased"),
+    "deceased_birth_date": N_("Date of birth of the deceased"),
+    "death_date": N_("Date of death"),
+    "death_place": N_("Place of death"),
+    "declarant_given_names": N_("Your given names"),
+    "declarant_family_name": N_("Your family name"),
+    "declarant_relationship": N_("Your relationship to the deceased"),
+}
+
+
+SOURCE_LABELS = {
+    "answers": N_("your answer"),
+    "profile": N_("your profile"),
+    "lookup": N_("the organisation's records"),
+}
+
+
+def field_label(name: str) -> str:
+    return gettext(FIELD_LABELS[name]) if name in FIELD_LABELS else name.replace("_", " ")
+
+
+def status_label(status: str) -> str:
+    """What the citizen sees per organisation: transmise, en attente or en échec (dead letters included)."""
+    if status == "delivered":
+        return pgettext("delivery status", "Sent")
+    if status == "pending":
+        return pgettext("delivery status", "Waiting")
+    return pgettext("delivery status", "Failed")
+
+
+def source_label(kind: str) -> str:
+    return gettext(SOURCE_LABELS[kind]) if kind in SOURCE_LABELS else kind

@@ -1,0 +1,104 @@
+"""Partner registries: stand-ins for the organisations' own systems, as a separate WSGI app.
+
+`create_partners_app(config)` builds it (own database, own tables, own secret check). The portal
+mounts it under /partenaires (`flask serve`); `flask partners serve --port 5001` runs it alone, at
+the same /partenaires prefix so `PARTNERS_BASE_URL` only changes host and port.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from flask import Flask, jsonify
+
+from app.partners.faults import FaultBoard
+from app.partners.store import make_engine, prepare
+
+# Used when journeys/organisations.yaml cannot be read: the registries issue 4 names.
+DEFAULT_REGISTRIES = ("dec", "ramq", "retraite-quebec", "revenu-quebec", "arc", "service-canada", "rqap",
+                      "saaq", "elections-quebec", "mess")
+PREFIX = "/partenaires"
+
+
+@dataclass
+class RegistriesState:
+    engine: object
+    secret: str
+    organisations: frozenset[str]
+    faults: FaultBoard = field(default_factory=FaultBoard)
+
+
+def registry_ids(journeys_dir: str | Path | None) -> tuple[str, ...]:
+    """Every `partner_api` named in journeys/organisations.yaml (one registry each)."""
+    path = Path(journeys_dir or "journeys") / "organisations.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        ids = tuple(sorted({org["partner_api"] for org in data.get("organisations", []) if org.get("partner_api")}))
+    except (OSError, yaml.YAMLError, TypeError, KeyError):
+        ids = ()
+    return ids or DEFAULT_REGISTRIES
+
+
+def create_partners_app(config: dict) -> Flask:
+    """config: DATABASE_URL, HMAC_SECRET (required), ORGANISATIONS (ids), FAULTS ({org: {...}})."""
+    if not config.get("HMAC_SECRET"):
+        raise ValueError("the partner registries need HMAC_SECRET")
+    app = Flask("app.partners")
+    app.config["JSON_SORT_KEYS"] = False
+    engine = make_engine(config["DATABASE_URL"])
+    prepare(engine)
+    app.extensions["partners"] = RegistriesState(
+        engine=engine,
+        secret=config["HMAC_SECRET"],
+        organisations=frozenset(config.get("ORGANISATIONS") or DEFAULT_REGISTRIES),
+        faults=FaultBoard(config.get("FAULTS")),
+    )
+    from app.partners.api import bp
+
+    app.register_blueprint(bp)
+
+    @app.errorhandler(404)
+    @app.errorhandler(405)
+    def not_found(error):
+        return jsonify({"error": "not_found", "message": error.description}), error.code
+
+    return app
+
+
+def partners_config(portal_app) -> dict:
+    """The registries' config derived from the portal's (same secret, own database)."""
+    return {
+        "DATABASE_URL": portal_app.config["PARTNERS_DATABASE_URL"],
+        "HMAC_SECRET": portal_app.config["PARTNER_HMAC_SECRET"],
+        "ORGANISATIONS": registry_ids(portal_app.config.get("JOURNEYS_DIR")),
+        "FAULTS": portal_app.config.get("PARTNERS_FAULTS") or {},
+    }
+
+
+class LazyPartnersApp:
+    """Builds the registries on first request, so creating the portal never touches their database."""
+
+    def __init__(self, portal_app):
+        self._portal_app = portal_app
+        self._app = None
+        self._lock = threading.Lock()
+
+    @property
+    def app(self) -> Flask:
+        with self._lock:  # two first requests at once must not build two registries (two fault boards)
+            if self._app is None:
+                self._app = create_partners_app(partners_config(self._portal_app))
+            return self._app
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def init_app(app) -> None:
+    from app.partners.cli import partners_cli
+
+    app.cli.add_command(partners_cli)
+    if app.config.get("PARTNERS_MOUNT", True):
+        app.extensions.setdefault("mounts", {})[PREFIX] = LazyPartnersApp(app)

@@ -1,0 +1,191 @@
+"""The registries' HTTP JSON API (one registry per organisation, all served by one WSGI app).
+
+    POST /<org>/v1/declarations          receive a declaration (signed, idempotent) -> 201 {reference}
+    GET  /<org>/v1/declarations/<ref>    its status
+    POST /<org>/v1/lookups               what the registry knows about a person, for prefill
+    GET|PUT|DELETE /<org>/v1/admin/faults  the simulated faults of this registry
+    GET  /<org>/v1/admin/stats           how many declarations it holds (tests and benchmarks)
+
+Every call carries the `X-Parcours-Signature` header (see signing.py); answers are JSON.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from app.partners import schemas, signing, store
+from app.partners.faults import FaultError
+
+bp = Blueprint("registries", __name__)
+MAX_KEY_LENGTH = 100
+
+
+def state():
+    return current_app.extensions["partners"]
+
+
+@bp.url_value_preprocessor
+def known_registry(endpoint, values):
+    if values and "org" in values and values["org"] not in state().organisations:
+        abort(404)
+
+
+@bp.before_request
+def require_signature():
+    if request.endpoint == "registries.index":
+        return None
+    if not signing.verify(state().secret, request.method, request.path, request.get_data(),
+                          request.headers.get(signing.HEADER)):
+        return problem(401, "bad_signature", "Missing or invalid X-Parcours-Signature header.")
+    return None
+
+
+def problem(status: int, code: str, message: str, **extra):
+    response = jsonify({"error": code, "message": message, **extra})
+    response.status_code = status
+    return response
+
+
+def simulate_faults(org: str):
+    """Apply the registry's configured faults; returns an error response when this call must fail."""
+    faults = state().faults.get(org)
+    if faults.timeout_seconds:
+        time.sleep(faults.timeout_seconds)
+    if faults.latency_ms:
+        time.sleep(faults.latency_ms / 1000)
+    status = state().faults.should_fail(org)
+    if status:
+        return problem(status, "simulated_fault", "The registry is unavailable (simulated fault).")
+    return None
+
+
+@bp.get("/")
+def index():
+    return jsonify({"registries": sorted(state().organisations), "schema_version": schemas.SCHEMA_VERSION})
+
+
+@bp.post("/<org>/v1/declarations")
+def receive_declaration(org: str):
+    failure = simulate_faults(org)
+    if failure is not None:
+        return failure
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        return problem(400, "idempotency_key_required",
+                       f"An Idempotency-Key header of 1 to {MAX_KEY_LENGTH} characters is required.")
+    body = request.get_data()
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return problem(400, "invalid_json", "The body is not valid JSON.")
+    errors = schemas.validation_errors(org, payload)
+    if errors:
+        return problem(422, "invalid_declaration", "The declaration does not match the schema.", errors=errors)
+
+    body_sha256 = hashlib.sha256(body).hexdigest()
+    row = {
+        "organisation": org,
+        "reference": f"{org.upper()}-{secrets.token_hex(5).upper()}",
+        "idempotency_key": key,
+        "body_sha256": body_sha256,
+        "kind": payload["kind"],
+        "declaration_id": payload["declaration_id"],
+        "data": payload["data"],
+        "status": "received",
+        "received_at": store.utcnow(),
+    }
+    replayed = False
+    try:
+        with state().engine.begin() as connection:
+            connection.execute(insert(store.declarations), row)
+    except IntegrityError:
+        # Same key already stored (a retry, or a concurrent twin that won the race): answer as the first time.
+        existing = _by_key(org, key)
+        if existing is None:
+            raise
+        if existing["body_sha256"] != body_sha256:
+            return problem(409, "idempotency_key_reused",
+                           "This Idempotency-Key was already used with a different body.")
+        row, replayed = existing, True
+    delay = state().faults.get(org).delay_after_store_ms
+    if delay:
+        time.sleep(delay / 1000)
+    response = jsonify(_public(row))
+    response.status_code = 201
+    response.headers["Location"] = f"{request.script_root}/{org}/v1/declarations/{row['reference']}"
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _by_key(org: str, key: str):
+    with state().engine.connect() as connection:
+        found = connection.execute(select(store.declarations).where(
+            store.declarations.c.organisation == org, store.declarations.c.idempotency_key == key)).mappings().first()
+    return dict(found) if found else None
+
+
+def _public(row) -> dict:
+    received_at = row["received_at"]
+    return {"reference": row["reference"], "kind": row["kind"], "status": row["status"],
+            "received_at": received_at.isoformat() if hasattr(received_at, "isoformat") else received_at}
+
+
+@bp.get("/<org>/v1/declarations/<reference>")
+def declaration_status(org: str, reference: str):
+    with state().engine.connect() as connection:
+        found = connection.execute(select(store.declarations).where(
+            store.declarations.c.organisation == org, store.declarations.c.reference == reference)).mappings().first()
+    if found is None:
+        return problem(404, "not_found", "No declaration with this reference.")
+    return jsonify(_public(found))
+
+
+@bp.post("/<org>/v1/lookups")
+def lookup(org: str):
+    failure = simulate_faults(org)
+    if failure is not None:
+        return failure
+    payload = request.get_json(silent=True)
+    subject = payload.get("subject") if isinstance(payload, dict) else None
+    wanted = payload.get("fields", []) if isinstance(payload, dict) else None
+    if not isinstance(subject, dict) or not isinstance(subject.get("sin"), str) or not isinstance(wanted, list):
+        return problem(400, "invalid_lookup", 'Expected {"subject": {"sin": ...}, "fields": [...]}.')
+    with state().engine.connect() as connection:
+        found = connection.execute(select(store.records.c.data).where(
+            store.records.c.organisation == org, store.records.c.sin == subject["sin"])).scalar_one_or_none()
+    # Other identifiers given must match too: a NAS alone with the wrong name finds nothing.
+    if found is None or any(subject.get(name) and str(subject[name]).casefold() != str(found.get(name, "")).casefold()
+                            for name in ("birth_date", "family_name")):
+        return jsonify({"found": False}), 404
+    data = {name: value for name, value in found.items() if not wanted or name in wanted}
+    return jsonify({"found": True, "data": data, "read_at": store.utcnow().isoformat()})
+
+
+@bp.route("/<org>/v1/admin/faults", methods=["GET", "PUT", "DELETE"])
+def faults(org: str):
+    board = state().faults
+    if request.method == "DELETE":
+        return jsonify(board.reset(org).as_dict())
+    if request.method == "PUT":
+        try:
+            return jsonify(board.update(org, request.get_json(silent=True)).as_dict())
+        except FaultError as error:
+            return problem(422, "invalid_faults", str(error))
+    return jsonify(board.get(org).as_dict())
+
+
+@bp.get("/<org>/v1/admin/stats")
+def stats(org: str):
+    table = store.declarations
+    with state().engine.connect() as connection:
+        total, distinct_keys = connection.execute(
+            select(func.count(), func.count(table.c.idempotency_key.distinct())).where(table.c.organisation == org)
+        ).one()
+    return jsonify({"declarations": total, "distinct_idempotency_keys": distinct_keys})

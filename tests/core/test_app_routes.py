@@ -1,0 +1,107 @@
+"""Rules checked across every route of the app: ids in URLs are typed, and the list of URLs is an
+inventory, so adding or removing one is a decision made in this file rather than an accident."""
+from __future__ import annotations
+
+import re
+
+from werkzeug.routing import PathConverter, UnicodeConverter
+
+# A URL argument that names a record or a definition element is an id, whatever its exact name.
+ID_LIKE = re.compile(r"(^|_)(id|uuid|token|index|number|item|run|journey|step|question|slug)$")
+# Free-text URL arguments that are deliberately not ids (each one checked where it is used).
+FREE_TEXT_ARGUMENTS = {
+    ("static", "filename"),            # served by Flask from static/, which refuses paths outside it
+    ("auth.static", "filename"),       # likewise, from the auth blueprint's static folder
+    ("i18n.switch_language", "lang"),  # anything but fr/en is ignored
+    # Signed, expiring tokens (itsdangerous): opaque text, refused unless the signature holds.
+    ("auth.verify_email", "token"),
+    ("auth.reset_password", "token"),
+}
+
+# Every URL the app serves: "METHODS rule endpoint". Update it when a route is added or removed.
+ROUTE_INVENTORY = {
+    # static files
+    "GET /static/<path:filename> static",
+    # language switch (app/core/i18n.py)
+    "GET /langue/<lang> i18n.switch_language",
+    # the citizen questionnaire (app/runner/)
+    "GET / runner.home",
+    "GET /parcours/<slug:journey_id> runner.start",
+    "POST /parcours/<slug:journey_id>/commencer runner.begin",
+    "GET,POST /parcours/<slug:journey_id>/questions/<ident:group_id>/<int:index>/<ident:question_id> "
+    "runner.item_question",
+    "GET,POST /parcours/<slug:journey_id>/questions/<ident:group_id>/<int:index>/retirer runner.remove_item",
+    "GET,POST /parcours/<slug:journey_id>/questions/<ident:question_id> runner.question",
+    "GET /parcours/<slug:journey_id>/resultat runner.result",
+    "GET /parcours/<slug:journey_id>/resultat.ics runner.calendar_file",
+    "GET,POST /parcours/<slug:journey_id>/verifier runner.check",
+    # accounts (app/auth/)
+    "GET /auth/static/<path:filename> auth.static",
+    "GET,POST /connexion auth.login",
+    "POST /courriel/renvoyer auth.resend_verification",
+    "GET /courriel/verifier/<token> auth.verify_email",
+    "GET /deconnecte auth.logged_out",
+    "POST /deconnexion auth.logout",
+    "GET,POST /inscription auth.register",
+    "GET /inscription/verifiez-vos-courriels auth.check_email",
+    "GET /mot-de-passe/modifie auth.password_changed",
+    "GET,POST /mot-de-passe/nouveau/<token> auth.reset_password",
+    "GET,POST /mot-de-passe/oublie auth.forgot_password",
+    "GET /session/avertissement auth.session_warning",
+    "GET /session/expiree auth.session_expired",
+    "POST /session/prolonger auth.extend_session",
+    # Mon dossier (app/dossier/)
+    "GET /compte-supprime dossier.account_deleted",
+    "GET /confidentialite dossier.privacy",
+    "GET /mon-dossier dossier.home",
+    "GET /mon-dossier/mes-donnees dossier.my_data",
+    "GET /mon-dossier/mes-donnees.json dossier.my_data_json",
+    "GET,POST /mon-dossier/parcours/<uuid:run_id> dossier.run_plan",
+    "GET /mon-dossier/parcours/<uuid:run_id>/reprendre dossier.resume",
+    "GET,POST /mon-dossier/profil dossier.profile",
+    "GET,POST /mon-dossier/supprimer dossier.delete_account",
+    # the déclaration unique (app/declarations/)
+    "GET /mon-dossier/declarations declarations.index",
+    "GET /mon-dossier/declarations/<uuid:declaration_id> declarations.show",
+    "GET,POST /parcours/<slug:journey_id>/declaration declarations.review",
+    # prefilled forms (app/forms/)
+    "GET,POST /formulaires/<slug:form_id> forms.review",
+    "GET,POST /formulaires/<slug:form_id>/consultation forms.consult",
+    "GET /formulaires/brouillons/<uuid:draft_id>/pdf forms.pdf",
+    "POST /formulaires/brouillons/<uuid:draft_id>/supprimer forms.delete_draft",
+    "GET /mon-dossier/formulaires forms.my_forms",
+    "GET,POST /mon-dossier/informations-gouvernementales forms.government_information",
+}
+
+
+def _route_lines(app) -> set[str]:
+    lines = set()
+    for rule in app.url_map.iter_rules():
+        methods = ",".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        lines.add(f"{methods} {rule.rule} {rule.endpoint}")
+    return lines
+
+
+def test_every_id_in_a_url_has_a_typed_converter(app):
+    untyped = []
+    for rule in app.url_map.iter_rules():
+        # Werkzeug keeps the converter of each argument in this (documented-in-source) mapping.
+        for argument, converter in rule._converters.items():
+            if (rule.endpoint, argument) in FREE_TEXT_ARGUMENTS:
+                continue
+            free_text = type(converter) in (UnicodeConverter, PathConverter)
+            if free_text:
+                kind = "an id" if ID_LIKE.search(argument) else "a free-text argument not listed"
+                untyped.append(f"{rule.rule} ({rule.endpoint}): <{argument}> is {kind}; "
+                               f"use <uuid:…>, <int:…> or a slug converter")
+    assert not untyped, "\n".join(untyped)
+
+
+def test_the_route_inventory_is_up_to_date(app):
+    served = _route_lines(app)
+    added = sorted(served - ROUTE_INVENTORY)
+    removed = sorted(ROUTE_INVENTORY - served)
+    assert not added and not removed, (
+        "the routes changed; update ROUTE_INVENTORY in tests/core/test_app_routes.py if this is intended\n"
+        f"  new: {added}\n  gone: {removed}"
+    )
