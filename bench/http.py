@@ -349,9 +349,11 @@ def main() -> None:
                         help="auto: wrk when installed, else the Python client")
     options = parser.parse_args()
 
+    work = Path(tempfile.mkdtemp(prefix="parcours-bench-"))
+    # atexit runs last-registered first: the servers stop, then their folder goes.
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     atexit.register(stop_servers)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    work = Path(tempfile.mkdtemp(prefix="parcours-bench-"))
     env = {**os.environ, "FLASK_APP": "app", "PARCOURS_SECRET_KEY": "bench-" + os.urandom(8).hex(),
            "PARCOURS_SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.db'}"}
     prepare_database(env)
@@ -385,7 +387,6 @@ def main() -> None:
     if worker_pids(parcours.pid) != workers:
         print("warning: a Parcours worker was restarted during the load", file=sys.stderr)
     stop_servers()
-    shutil.rmtree(work, ignore_errors=True)
 
     mean = {name: statistics.fmean(values) for name, values in figures.items()}
     growth = max(after - before for before, after in zip(memory[1], memory[-1])) if len(memory) > 2 else 0.0
