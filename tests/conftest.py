@@ -20,6 +20,10 @@ from flask_migrate import upgrade
 from app import create_app
 from app.core.db import db
 
+# Browser fixtures (live server, one Chromium for the whole session, axe) for every test folder:
+# Playwright's sync API allows a single instance per thread.
+pytest_plugins = ["tests.browser.fixtures"]
+
 # The prefix the form macros put in the <title> when the page shows a validation error.
 ERROR_TITLE_PREFIX = re.compile(r"^(Erreur|Error)\s*:\s*", re.IGNORECASE)
 # Inputs that need no label: they are not typed into by a person or carry their own text.
