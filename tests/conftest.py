@@ -20,9 +20,9 @@ from flask_migrate import upgrade
 from app import create_app
 from app.core.db import db
 
-# Browser fixtures (live server, one Chromium for the whole session, axe) for every test folder:
-# Playwright's sync API allows a single instance per thread.
-pytest_plugins = ["tests.browser.fixtures"]
+# Fixtures every test folder may use: browser (live server, one Chromium for the whole session,
+# since Playwright's sync API allows one instance per thread, axe) and accounts (mailbox, users).
+pytest_plugins = ["tests.browser.fixtures", "tests.auth.fixtures"]
 
 # The prefix the form macros put in the <title> when the page shows a validation error.
 ERROR_TITLE_PREFIX = re.compile(r"^(Erreur|Error)\s*:\s*", re.IGNORECASE)

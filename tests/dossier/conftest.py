@@ -1,53 +1,7 @@
-"""Mon dossier test fixtures (same as tests/auth): a private mail folder, rate limits reset, and users."""
+"""Mon dossier test fixtures: a citizen's answers, profile and runs (mail and users: tests/auth/fixtures.py)."""
 from __future__ import annotations
 
-import re
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
-from types import SimpleNamespace
-
 import pytest
-
-from app.auth.testing import STRONG_PASSWORD, create_user
-
-
-@pytest.fixture
-def mailbox(app, tmp_path):
-    """The .eml files the app writes during this test, parsed."""
-    previous = app.config["MAIL_DIR"]
-    app.config["MAIL_DIR"] = str(tmp_path / "mail")
-
-    class Mailbox:
-        def messages(self):
-            folder = Path(app.config["MAIL_DIR"])
-            files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
-            return [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in files]
-
-        def links(self):
-            found = []
-            for message in self.messages():
-                text = message.get_body(preferencelist=("plain",)).get_content()
-                found += re.findall(r"https?://\S+", text)
-            return found
-
-    yield Mailbox()
-    app.config["MAIL_DIR"] = previous
-
-
-@pytest.fixture
-def user(app):
-    """A verified citizen (id and email only: the ORM object would outlive its session)."""
-    with app.app_context():
-        created = create_user()
-        return SimpleNamespace(id=created.id, email=created.email)
-
-
-@pytest.fixture
-def password():
-    return STRONG_PASSWORD
-
-
 
 # Scenario 01 of journeys/tests/devenir-parent: declare the birth before 2026-03-22.
 BIRTH_ANSWERS = {

@@ -1,4 +1,4 @@
-"""Account test fixtures: a private mail folder and users (rate limits are reset by tests/conftest.py)."""
+"""Account fixtures shared by every test folder (a pytest plugin): a private mail folder and users."""
 from __future__ import annotations
 
 import re
