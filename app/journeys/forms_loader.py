@@ -23,9 +23,9 @@ from pydantic import ValidationError
 
 from . import sources as data_sources
 from .conditions import BOOL, DATE, NUMBER, STRING, Condition, ConditionError, Type, compile_condition
-from .errors import DefinitionError, phrase
+from .errors import DefinitionError, Phrase, phrase
 from .forms_schema import FormDefinition, FormField, Lookup
-from .i18n import N_
+from .i18n import N_, translate
 
 FORMS_CATALOGUE = Path(__file__).resolve().parents[2] / "translations" / "forms"
 
@@ -66,7 +66,9 @@ class FormDefinitionError(DefinitionError):
         if self.code not in FORM_MESSAGES:
             return super().message(lang)
         text = _translations(lang.split("-")[0] or "fr").gettext(FORM_MESSAGES[self.code])
-        return text % self.params if self.params else text
+        # phrases (e.g. "no question has this id") come from the journeys catalogue
+        params = {k: translate(lang, v) if isinstance(v, Phrase) else v for k, v in self.params.items()}
+        return text % params if params else text
 
 
 @dataclass
@@ -134,9 +136,10 @@ def _line_of(lines: Mapping[str, int], path: str) -> int:
 
 # --- loading --------------------------------------------------------------------------------------
 
-def load_forms(directory: Path, organisations: Mapping[str, Any], *, relative_to: Path | None = None
-               ) -> tuple[dict[str, CompiledForm], list[DefinitionError]]:
-    """Every form of `directory/*.yaml`, and every problem found (the forms with problems are left out)."""
+def load_forms(directory: Path, organisations: Mapping[str, Any], *, relative_to: Path | None = None,
+               include_broken: bool = False) -> tuple[dict[str, CompiledForm], list[DefinitionError]]:
+    """Every form of `directory/*.yaml`, and every problem found. The forms with problems are left out,
+    unless `include_broken` (to cross-check them too, so one run reports everything)."""
     forms: dict[str, CompiledForm] = {}
     errors: list[DefinitionError] = []
     if not directory.is_dir():
@@ -152,7 +155,7 @@ def load_forms(directory: Path, organisations: Mapping[str, Any], *, relative_to
             problems.append(FormDefinitionError(name, form.lines.get("id", 1), "id", "duplicate_form",
                                                 {"id": form.id, "other": forms[form.id].file}))
         errors.extend(problems)
-        if form is not None and not problems:
+        if form is not None and (include_broken or not problems) and form.id not in forms:
             forms[form.id] = form
     return forms, errors
 
@@ -436,7 +439,9 @@ def load_and_check_forms(directory: Path, organisations: Mapping[str, Any], jour
     against the journeys whose steps use it. Returns the forms that loaded and every problem found."""
     folder = Path(directory) / FORMS_DIR
     base = base or Path(directory).parent
-    forms, errors = load_forms(folder, organisations, relative_to=base)
+    every, errors = load_forms(folder, organisations, relative_to=base, include_broken=True)
+    broken_files = {error.file for error in errors}
+    forms = {form_id: form for form_id, form in every.items() if form.file not in broken_files}
     file_ids = {path.stem for path in folder.glob("*.yaml")} if folder.is_dir() else set()
-    errors += check_form_references(list(journeys), forms, base, known_form_ids=file_ids)
+    errors += check_form_references(list(journeys), every, base, known_form_ids=file_ids)
     return forms, errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .conditions import UNKNOWN, ConditionError, compile_condition, question_type
 from .definition import CompiledQuestion, CompiledRule, CompiledStep, JourneyDefinition
 from .errors import DefinitionError, DefinitionErrors, phrase
+from .forms_loader import load_and_check_forms
 from .schema import Journey, Organisation, OrganisationsFile, Question
 from .sources import PROFILE_FIELDS, SUB_FIELDS, SourceError, parse_source
 
@@ -64,6 +65,8 @@ def read_yaml(text: str) -> tuple[Optional[yaml.Node], Any]:
 class Catalog:
     journeys: dict[str, JourneyDefinition]
     organisations: dict[str, Organisation]
+    # form id -> CompiledForm (journeys/forms/*.yaml, see forms_loader.py)
+    forms: dict = field(default_factory=dict)
 
     def get(self, journey_id: str) -> Optional[JourneyDefinition]:
         return self.journeys.get(journey_id)
@@ -573,6 +576,8 @@ def load_catalog(directory: Path) -> Catalog:
                             other=journeys[definition.journey.id].source_file)
         else:
             journeys[definition.journey.id] = definition
+    forms, form_errors = load_and_check_forms(directory, organisations or {}, journeys.values(), base)
+    errors.extend(form_errors)
     if errors:
         raise DefinitionErrors(errors)
-    return Catalog(journeys, organisations or {})
+    return Catalog(journeys, organisations or {}, forms)

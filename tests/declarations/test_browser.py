@@ -13,8 +13,6 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.core.serve import build_wsgi
 from app.declarations.worker import delivery_service
-from tests.browser.conftest import (assert_no_axe_violations, assert_page_ok, axe, chromium,  # noqa: F401
-                                    page)
 from tests.declarations.conftest import BIRTH_ANSWERS, TODAY, make_citizen, make_run
 
 pytestmark = pytest.mark.browser
@@ -59,6 +57,10 @@ def test_a_citizen_makes_a_declaration_and_sees_it_delivered(portal_with_registr
     page.fill("#email", "ana@example.ca")
     page.fill("#password", STRONG_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    page.goto(url + "/parcours/devenir-parent/resultat")  # the plan offers the single declaration
+    assert_page_ok(page)
+    page.click("#declaration-link")
 
     page.wait_for_load_state()
     assert "Votre déclaration unique" in page.locator("h1").inner_text(), (page.url, page.locator("main").inner_text()[:500])
@@ -89,6 +91,7 @@ def test_a_citizen_makes_a_declaration_and_sees_it_delivered(portal_with_registr
     assert "En échec" in failed and "Lieu de naissance" in failed and "1 877 644-4545" in failed
     assert_page_ok(page)
 
-    page.click("text=Toutes mes déclarations")
+    page.goto(url + "/mon-dossier")
+    page.click("#my-declarations-link")
     page.wait_for_selector(f"text={number}")
     assert_page_ok(page)

@@ -216,3 +216,13 @@ def test_missing_profile_values_are_not_sent_and_the_profile_is_suggested(app, c
     form = review_form(client) | {"consent-retraite-quebec": "oui", "attestation": "oui"}
     assert client.post(URL, data=form).status_code == 302
     assert "parent_sin" not in payloads(app)["retraite-quebec"]["data"]
+
+
+def test_the_plan_offers_the_single_declaration_and_mon_dossier_links_to_mine(app, citizen):
+    page = BeautifulSoup(citizen.client.get("/parcours/devenir-parent/resultat").get_data(as_text=True), "html.parser")
+    link = page.find(id="declaration-link")
+    assert link["href"] == URL and link.get_text(strip=True) == "Faire ma déclaration unique"
+    printable = citizen.client.get("/parcours/devenir-parent/resultat?imprimer=1").get_data(as_text=True)
+    assert 'id="declaration-link"' not in printable
+    home = BeautifulSoup(citizen.client.get("/mon-dossier").get_data(as_text=True), "html.parser")
+    assert home.find(id="my-declarations-link")["href"] == "/mon-dossier/declarations"

@@ -1,16 +1,10 @@
 """In a real browser: plan -> prefilled form -> correct a value -> PDF download, with axe at zero
 violations on every forms page (consent, review, errors, Mes formulaires, Mes informations
-gouvernementales). Reuses the live server of tests/browser/conftest.py.
-
-Playwright's sync API allows one instance per thread, and the browser suite keeps its own open for
-the whole session: these tests drive their own Chromium from a thread of their own, so both suites
-can run in one pytest session.
-"""
+gouvernementales). Uses the shared browser fixtures (tests/browser/fixtures.py: live server, Chromium,
+`assert_page_ok`)."""
 from __future__ import annotations
 
 import io
-import shutil
-import threading
 
 import httpx
 import pytest
@@ -18,53 +12,13 @@ from pypdf import PdfReader
 
 from app.partners import create_partners_app
 from tests.browser.browser_flows import Citizen, load_scenarios
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, format_violations
-from tests.browser.conftest import live_server  # noqa: F401  (fixture)
-from tests.conftest import assert_page_is_well_formed
 from tests.forms.conftest import SECRET, make_citizen
 
 pytestmark = pytest.mark.browser
 
 
-def in_browser(test_body, locale: str = "fr-CA") -> None:
-    """Run `test_body(page)` in a fresh Chromium context, on a thread with its own Playwright."""
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        pytest.skip("Debian's Chromium is not installed (/usr/bin/chromium): `make test` installs it")
-    outcome: dict = {}
-
-    def target() -> None:
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                try:
-                    context = browser.new_context(locale=locale)
-                    context.set_default_timeout(TIMEOUT_MS)
-                    test_body(context.new_page())
-                finally:
-                    browser.close()
-        except BaseException as error:  # handed back to the test's thread
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target, name="forms-browser")
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-
-
-def assert_page_ok(page) -> None:
-    """The page checker (CSRF on) and axe-core with zero violations."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    assert_page_is_well_formed(page.content(), csrf_enabled=True, where=page.url)
-    violations = Axe().run(page).response["violations"]
-    assert not violations, f"axe on {page.url}:\n{format_violations(violations)}"
-
-
 @pytest.fixture
-def registries_for_live_server(live_server, tmp_path):  # noqa: F811
+def registries_for_live_server(live_server, tmp_path):
     app = live_server.app
     saved = app.config.get("PARTNER_HMAC_SECRET"), app.config.get("PARTNERS_BASE_URL")
     partners = create_partners_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'partners.db'}", "HMAC_SECRET": SECRET})
@@ -75,7 +29,7 @@ def registries_for_live_server(live_server, tmp_path):  # noqa: F811
     app.config.update(PARTNER_HMAC_SECRET=saved[0], PARTNERS_BASE_URL=saved[1])
 
 
-def sign_in(page, live_server, email: str) -> None:  # noqa: F811
+def sign_in(page, live_server, email: str) -> None:
     page.goto(live_server("/connexion"))
     page.fill("#email", email)
     page.fill("#password", "violon orange tempête 42")
@@ -83,7 +37,7 @@ def sign_in(page, live_server, email: str) -> None:  # noqa: F811
         page.locator("main form button[type=submit]").first.click()
 
 
-def test_plan_to_form_to_pdf(live_server, registries_for_live_server):  # noqa: F811
+def test_plan_to_form_to_pdf(page, live_server, registries_for_live_server, assert_page_ok):
     make_citizen(live_server.app, email="navigateur@example.ca")
     from app.catalog import get_catalog
 
@@ -91,10 +45,6 @@ def test_plan_to_form_to_pdf(live_server, registries_for_live_server):  # noqa: 
         journey = get_catalog().get("devenir-parent")
     scenario = next(s for s in load_scenarios("devenir-parent") if "declarer-naissance" in
                     [step for step, _ in s.expected_steps])
-    in_browser(lambda page: plan_to_form_to_pdf(page, live_server, journey, scenario))
-
-
-def plan_to_form_to_pdf(page, live_server, journey, scenario) -> None:  # noqa: F811
     sign_in(page, live_server, "navigateur@example.ca")
     citizen = Citizen(page, live_server.url, journey)
     citizen.complete(scenario.answers)
@@ -156,12 +106,8 @@ def plan_to_form_to_pdf(page, live_server, journey, scenario) -> None:  # noqa: 
     assert_page_ok(page)
 
 
-def test_required_lookup_pages_are_accessible(live_server, registries_for_live_server):  # noqa: F811
+def test_required_lookup_pages_are_accessible(page, live_server, registries_for_live_server, assert_page_ok):
     make_citizen(live_server.app, email="deces@example.ca", sin="046454286")
-    in_browser(lambda page: required_lookup_pages(page, live_server))
-
-
-def required_lookup_pages(page, live_server) -> None:  # noqa: F811
     sign_in(page, live_server, "deces@example.ca")
     page.goto(live_server("/formulaires/prestation-deces-rrq"))
     assert "/consultation" in page.url

@@ -100,6 +100,12 @@ BROKEN = {
     "pattern_without_message": (("        source: profile.given_names\n",
                                  "        source: profile.given_names\n        validation: {pattern: '[a-z]+'}\n"), 20,
                                 "sections[0].fields[0].validation.pattern", "pattern_without_message"),
+    "version_out_of_range": (("version: 1", "version: 0"), 2, "version", "out_of_range"),
+    "wrong_type": (("        type: text\n        source: profile.given_names",
+                    "        type: text\n        required: peut-etre\n        source: profile.given_names"), 19,
+                   "sections[0].fields[0].required", "wrong_type"),
+    "empty_fields": (("    fields:\n      - id: prenoms", "    fields: []\n    old:\n      - id: prenoms"), 16,
+                     "sections[0].fields", "too_few"),
     "yaml_syntax": (("title: {fr: Essai, en: Test}", "title: {fr: Essai, en: Test"), 6, "", "yaml_syntax"),
 }
 
@@ -170,6 +176,7 @@ def test_form_field_whose_answer_source_does_not_exist_in_the_journey(catalog):
             "form_source_not_in_journey") in codes
     message = next(e for e in errors if e.field == "sections[0].fields[0].source").message("fr")
     assert "demenager" in message and "answers.enfants[].prenoms" in message
+    assert "aucune question n’a cet identifiant" in message  # the reason translated too
 
 
 def test_forms_used_by_the_right_journeys_have_no_reference_error(catalog):
@@ -207,3 +214,23 @@ def test_load_and_check_forms_reports_a_missing_source(catalog, tmp_path):
     assert [e.code for e in errors] == ["form_source_not_in_journey"]
     assert "answers.adresse_inexistante" in errors[0].format("fr")
     assert errors[0].line == broken.splitlines().index("        source: answers.adresse_inexistante") + 1
+
+
+def test_journeys_check_reports_every_form_problem_at_once(tmp_path):
+    """`flask journeys check` on a copy of journeys/ whose address form has two broken sources."""
+    import shutil
+
+    from app.catalog.cli import journeys as journeys_cli
+    from click.testing import CliRunner
+
+    copy = tmp_path / "journeys"
+    shutil.copytree(JOURNEYS, copy)
+    form = copy / "forms" / "changement-adresse.yaml"
+    form.write_text(form.read_text(encoding="utf-8").replace("source: answers.nouvelle_adresse",
+                                                             "source: answers.adresse_inexistante")
+                    .replace("source: profile.phone", "source: profile.fax"), encoding="utf-8")
+    result = CliRunner().invoke(journeys_cli, ["check", "--dir", str(copy)])
+    assert result.exit_code == 1
+    assert "changement-adresse.yaml" in result.output
+    assert "« profile.fax »" in result.output
+    assert "« answers.adresse_inexistante » ne désigne rien dans le parcours « demenager »" in result.output
