@@ -22,6 +22,7 @@ test: install-test vendor translations chromium
 bench: install-test vendor translations
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
+	$(BIN)/python bench/deliveries.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
