@@ -87,14 +87,8 @@ def question(journey_id: str, question_id: str):
     suggested = prefill.suggestion(asked) if question_id not in answers else None
     value = field_value(asked, answers.get(question_id) if suggested is None else suggested)
     if request.method == "POST":
-        raw = posted_value(asked, request.form)
-        try:
-            parsed = flow.parse(asked, raw, now)
-        except flow.AnswerError as problem:
-            error_part = problem.field
-            error = error_text(problem.message(current_language()), error_part)
-            value = raw
-        else:
+        parsed, value, error, error_part = _read_answer(asked, value, now)
+        if error is None:
             updated = flow.current_answers(journey, {**answers, question_id: parsed}, now)
             store.save_answers(run, updated, flow.is_complete(journey, updated, now))
             return redirect(after_answer(journey, updated, question_id))
@@ -109,6 +103,15 @@ def question(journey_id: str, question_id: str):
         progress=progress(journey, answers, question_id, visible),
         action=question_url(journey_id, question_id),
     )
+
+
+def _read_answer(asked, shown, now):
+    """The posted answer parsed: (value, shown, None, None), or (None, what was typed, error, part)."""
+    raw = posted_value(asked, request.form)
+    try:
+        return flow.parse(asked, raw, now), shown, None, None
+    except flow.AnswerError as problem:
+        return None, raw, error_text(problem.message(current_language()), problem.field), problem.field
 
 
 # -- repeating groups ------------------------------------------------------------------------------
@@ -185,14 +188,8 @@ def item_question(journey_id: str, group_id: str, index: int, question_id: str):
     error = error_part = None
     value = field_value(asked, item.get(question_id))
     if request.method == "POST":
-        raw = posted_value(asked, request.form)
-        try:
-            parsed = flow.parse(asked, raw, now)
-        except flow.AnswerError as problem:
-            error_part = problem.field
-            error = error_text(problem.message(current_language()), error_part)
-            value = raw
-        else:
+        parsed, value, error, error_part = _read_answer(asked, value, now)
+        if error is None:
             item[question_id] = parsed
             new_items = items[:index] + [item] + items[index + 1:]
             updated = flow.current_answers(journey, {**answers, group_id: new_items}, now)

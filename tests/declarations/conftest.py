@@ -14,6 +14,7 @@ from app.declarations import outbox
 from app.declarations.models import Declaration, Delivery
 from app.declarations.worker import DeliveryWorker, Settings
 from app.partners import create_partners_app
+from tests.browser.browser_flows import load_scenarios
 from tests.partners.conftest import SECRET, SignedClient
 
 BIRTH = {"child_given_names": "Léa", "child_family_name": "Tremblay", "child_birth_date": "2026-02-20",
@@ -102,19 +103,7 @@ def deliveries_of(app, declaration_id: str) -> list[Delivery]:
 # -- citizens, profiles and completed runs ---------------------------------------------------------
 
 # Scenario 01 of journeys/tests/devenir-parent (a birth in Québec, one child).
-BIRTH_ANSWERS = {
-    "type_evenement": "naissance",
-    "lieu_naissance": "quebec",
-    "endroit_naissance": "CHU Sainte-Justine",
-    "date_naissance": "2026-02-20",
-    "enfants": [{"prenoms": "Léa", "nom_famille": "Tremblay", "sexe": "feminin", "handicap": False}],
-    "adresse_domicile": {"street": "123, rue Principale", "city": "Montréal", "province": "QC",
-                         "postal_code": "H2X 1Y4"},
-    "travail_parent": True,
-    "autre_parent": True,
-    "autre_parent_travail": True,
-    "besoins": ["garderie"],
-}
+BIRTH_ANSWERS = load_scenarios("devenir-parent")[0].answers
 TODAY = "2026-03-01"
 CITIZEN_SIN = "130692544"
 

@@ -3,20 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.browser_flows import load_scenarios
+
 # Scenario 01 of journeys/tests/devenir-parent: declare the birth before 2026-03-22.
-BIRTH_ANSWERS = {
-    "type_evenement": "naissance",
-    "lieu_naissance": "quebec",
-    "endroit_naissance": "CHU Sainte-Justine",
-    "date_naissance": "2026-02-20",
-    "enfants": [{"prenoms": "Léa", "nom_famille": "Tremblay", "sexe": "feminin", "handicap": False}],
-    "adresse_domicile": {"street": "123, rue Principale", "city": "Montréal", "province": "QC",
-                         "postal_code": "H2X 1Y4"},
-    "travail_parent": True,
-    "autre_parent": True,
-    "autre_parent_travail": True,
-    "besoins": ["garderie"],
-}
+BIRTH_ANSWERS = load_scenarios("devenir-parent")[0].answers
 TODAY = "2026-03-01"
 
 VALID_PROFILE = {
