@@ -21,28 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 
 from app.journeys import build_plan, load_catalog  # noqa: E402
-from app.journeys.loader import read_yaml  # noqa: E402
+from app.journeys.scenarios import load_scenarios  # noqa: E402
 
 BATCH = 100  # calls per timed batch, so the clock's resolution does not matter
 
 
-def canonical(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [canonical(v) for v in value]
-    if isinstance(value, dict):
-        return {k: canonical(v) for k, v in value.items()}
-    return value
-
-
 def first_scenario(journey_id: str):
-    files = sorted((ROOT / "journeys" / "tests" / journey_id).glob("*.yaml"))
-    if not files:
-        return {}, date.today()
-    _, data = read_yaml(files[0].read_text(encoding="utf-8"))
-    today = data.get("today") or date.today()
-    return canonical(data.get("answers") or {}), today if isinstance(today, date) else date.fromisoformat(today)
+    scenarios = load_scenarios(ROOT / "journeys" / "tests", journey_id)
+    return (scenarios[0].answers, scenarios[0].today) if scenarios else ({}, date.today())
 
 
 def time_plans(journey, answers, today, runs: int) -> tuple[float, float, float]:

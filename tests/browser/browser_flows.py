@@ -10,16 +10,15 @@ option of a group), typing fills a box and Enter follows a link or presses a but
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-import yaml
 from babel.dates import format_date
 
 from app.core.config import PROJECT_ROOT
+from app.journeys import scenarios
+from app.journeys.scenarios import Scenario
 
 SCENARIOS = PROJECT_ROOT / "journeys" / "tests"
 QUESTION_PATH = re.compile(r"^/parcours/(?P<journey>[a-z0-9-]+)/questions/(?P<question>[a-z0-9_]+)$")
@@ -29,30 +28,8 @@ REMOVE_PATH = re.compile(r"^/parcours/(?P<journey>[a-z0-9-]+)/questions/(?P<grou
 MAX_PAGES = 120  # a journey longer than this is looping
 
 
-@dataclass
-class Scenario:
-    journey_id: str
-    name: str
-    today: date
-    answers: dict
-    expected_steps: list[tuple[str, date | None]]
-
-
-def _as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
 def load_scenarios(journey_id: str) -> list[Scenario]:
-    scenarios = []
-    for path in sorted((SCENARIOS / journey_id).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text())
-        scenarios.append(Scenario(
-            journey_id=journey_id, name=path.stem, today=_as_date(data["today"]), answers=data["answers"],
-            expected_steps=[(step["id"], _as_date(step.get("deadline"))) for step in data["expected_steps"]],
-        ))
-    return scenarios
+    return scenarios.load_scenarios(SCENARIOS, journey_id)
 
 
 def scenario_with_group(journey_id: str) -> Scenario:

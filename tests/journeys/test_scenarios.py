@@ -6,26 +6,15 @@ catalogue under tests/journeys/fixtures proves the runner itself even when journ
 """
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from app.journeys import build_plan, load_catalog
-from app.journeys.loader import read_yaml
+from app.journeys.scenarios import read_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = [ROOT / "journeys", Path(__file__).parent / "fixtures" / "catalog"]
-
-
-def canonical(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [canonical(v) for v in value]
-    if isinstance(value, dict):
-        return {k: canonical(v) for k, v in value.items()}
-    return value
 
 
 def scenario_files():
@@ -43,25 +32,16 @@ def catalogue(directory):
     return _catalogues[directory]
 
 
-def load_scenario(path: Path) -> dict:
-    _, data = read_yaml(path.read_text(encoding="utf-8"))
-    return data
-
-
 @pytest.mark.parametrize("directory, path", list(scenario_files()))
 def test_scenario(directory, path):
-    scenario = load_scenario(path)
-    journey = catalogue(directory).get(path.parent.name)
-    assert journey is not None, f"no journey {path.parent.name!r} for {path}"
-    answers = canonical(scenario["answers"])
-    unknown = [key for key in answers if journey.question(key) is None]
+    scenario = read_scenario(path)
+    journey = catalogue(directory).get(scenario.journey_id)
+    assert journey is not None, f"no journey {scenario.journey_id!r} for {path}"
+    unknown = [key for key in scenario.answers if journey.question(key) is None]
     assert not unknown, f"answers to questions the journey does not have: {unknown}"
-    today = scenario["today"]
-    today = today if isinstance(today, date) else date.fromisoformat(today)
-    plan = build_plan(journey, answers, today)
-    expected = [(step["id"], canonical(step.get("deadline"))) for step in scenario["expected_steps"]]
-    actual = [(step.id, step.deadline.isoformat() if step.deadline else None) for step in plan.steps]
-    assert actual == expected, scenario.get("description", "")
+    plan = build_plan(journey, scenario.answers, scenario.today)
+    actual = [(step.id, step.deadline) for step in plan.steps]
+    assert actual == scenario.expected_steps, scenario.description
 
 
 def test_the_fixture_scenarios_are_found():
