@@ -3,6 +3,7 @@ declarations put straight into the outbox."""
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -68,15 +69,23 @@ def make_worker(app, registries, clock):
 @pytest.fixture
 def live_registries(tmp_path):
     """The registries on a real 127.0.0.1 port (for worker subprocesses)."""
-    registries = create_partners_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'live-partners.db'}",
-                                      "HMAC_SECRET": SECRET})
+    with served(create_partners_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'live-partners.db'}",
+                                     "HMAC_SECRET": SECRET})) as registries:
+        yield registries
+
+
+@contextmanager
+def served(registries):
+    """The registries on a free 127.0.0.1 port; their address in config BASE_URL."""
     server = make_server("127.0.0.1", 0, registries, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     registries.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield registries
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield registries
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 def queue_declaration(app, *, partners=("ramq",), data=None, user_id=1, run_id=None, clock=None) -> str:

@@ -12,13 +12,13 @@ import time
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.core.db import db
 from app.declarations import outbox
 from app.declarations.models import Delivery
 from app.partners import create_partners_app
+from tests.declarations.conftest import served
 from tests.declarations.test_worker_process import worker_process
 from tests.partners.conftest import SECRET, SignedClient
 
@@ -66,14 +66,8 @@ def pg_app(pg_database):
 
 @pytest.fixture
 def pg_registries(pg_database):
-    registries = create_partners_app({"DATABASE_URL": pg_database(), "HMAC_SECRET": SECRET})
-    server = make_server("127.0.0.1", 0, registries, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    registries.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield registries
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(create_partners_app({"DATABASE_URL": pg_database(), "HMAC_SECRET": SECRET})) as registries:
+        yield registries
     registries.extensions["partners"].engine.dispose()
 
 
