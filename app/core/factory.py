@@ -6,7 +6,7 @@ import sys
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from app.core import config, errors, fragments, i18n, security, serve
+from app.core import config, cookie_session, errors, fragments, i18n, security, serve, shared_pages
 from app.core.db import db, migrate
 from app.core.config import PROJECT_ROOT
 
@@ -21,11 +21,13 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder="core/templates",
     )
     config.configure(app, overrides)
+    cookie_session.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     i18n.init_app(app)
     fragments.init_app(app)
+    shared_pages.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     serve.init_app(app)

@@ -40,22 +40,23 @@ def layout_fragment(name: str, **values) -> Markup:
 
 
 def _render(app, name: str, values: dict) -> Markup:
-    return Markup(app.jinja_env.get_template(name).render(**{**_PER_VISITOR, **values}))
+    return Markup(app.jinja_env.get_template(name).render(**{**PER_VISITOR, **values}))
 
 
 def _refuse(name: str):
     def refuse(*args, **kwargs):
         raise RuntimeError(f"{name}() differs from one visitor to the next: it has no place in a shared "
-                           f"layout fragment (app/core/fragments.py)")
+                           f"layout fragment or shared page (app/core/fragments.py, shared_pages.py)")
     return refuse
 
 
 # Template globals whose value belongs to one visitor (Flask and Flask-WTF put them in every template):
-# in a fragment, calling or even reading one fails, since the fragment would show it to everyone.
-_PER_VISITOR = {
+# in a fragment or a shared page, calling or even reading one fails, since it would be shown to everyone.
+PER_VISITOR = {
     **{name: _refuse(name) for name in ("csrf_token", "csrf_meta_tag", "get_flashed_messages")},
     **{name: StrictUndefined(hint=f"`{name}` differs from one visitor to the next: it has no place in a "
-                                  f"shared layout fragment (app/core/fragments.py)", name=name)
+                                  f"shared layout fragment or shared page (app/core/fragments.py, "
+                                  f"shared_pages.py)", name=name)
        for name in ("request", "session", "g")},
 }
 

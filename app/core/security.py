@@ -8,15 +8,15 @@ CSP = (
 
 
 def init_app(app) -> None:
+    always = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+              ("Referrer-Policy", "same-origin"), ("Permissions-Policy", "geolocation=(), camera=(), microphone=()")]
+    # Browsers ignore HSTS received over plain HTTP, so sending it outside debug is always safe.
+    if not app.debug and app.config.get("HSTS_ENABLED", True):
+        always.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.after_request
     def add_security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-        # Browsers ignore HSTS received over plain HTTP, so sending it outside debug is always safe.
-        if not app.debug and app.config.get("HSTS_ENABLED", True):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # A view may set its own value (a stricter CSP, say): only the headers it did not set are added.
+        present = {name.lower() for name, _ in response.headers}
+        response.headers.extend([(name, value) for name, value in always if name.lower() not in present])
         return response

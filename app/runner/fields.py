@@ -44,6 +44,26 @@ def field_value(question, stored):
     return stored
 
 
+NOT_SHAREABLE = object()
+
+
+def shareable_value(question, shown):
+    """`shown` as part of a shared page's state (app/core/shared_pages.py), or NOT_SHAREABLE.
+
+    Only an empty field or listed options qualify: what a citizen typed (a name, a date, an address)
+    is theirs and is never kept to be shared."""
+    if shown is None or shown == []:
+        return None
+    if question.type == "yesno" and isinstance(shown, bool):
+        return shown
+    options = {option.value for option in question.options or ()}
+    if question.type == "choice" and shown in options:
+        return shown
+    if question.type == "multichoice" and isinstance(shown, list) and set(shown) <= options:
+        return tuple(shown)
+    return NOT_SHAREABLE
+
+
 def field_anchor(question, part: str | None = None) -> str:
     """The id the error summary links to: the first input of the field (or the sub-field in error)."""
     if question.type in ("choice", "multichoice") and question.options:

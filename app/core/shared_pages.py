@@ -1,0 +1,116 @@
+"""Whole pages shared between anonymous visitors: a page that depends on nothing but what its view
+names (its `state`), the language, the URL and the CSRF token is rendered once per process and
+reused for every anonymous visitor who reaches it in the same state.
+
+Why: rendering a question page with Jinja (the layout, the field macros, a dozen `_()` and
+`url_for`) was a third of its time; the same page for the next visitor is a dictionary look-up and
+the visitor's CSRF token put in its place (bench/profile_question.py, bench/http.py).
+
+What keeps it safe:
+- only GET requests of visitors who are not signed in, with no flashed message waiting, and never
+  in debug (templates reloaded on change) are shared; anything else is rendered as usual;
+- the view passes everything the page shows in `state` (values a citizen typed never go there:
+  the runner only shares a question page that is empty or shows one of the listed options);
+- while a shared page is rendered, `csrf_token()` gives a per-process placeholder, replaced by the
+  visitor's own token on every response, and reading `session`, `request` or `g`, or calling
+  `get_flashed_messages()`, fails loudly, exactly as in a layout fragment (app/core/fragments.py);
+- the key also holds the language, the mount point and the full URL (the language switch and the
+  form's action come from it).
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+
+from flask import current_app, g, render_template, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.core.fragments import PER_VISITOR
+
+EXTENSION = "shared_pages"
+CSRF_EXTENSION = "shared_pages_csrf"
+# Journeys x questions x languages x route positions: a few thousand pages of about 5 KB at most.
+MAX_PAGES = 2048
+MAX_SIGNED_TOKENS = 4096  # one per recent visitor
+CSRF_PLACEHOLDER = "shared-page-csrf-" + secrets.token_hex(16)
+
+
+class _LRU:
+    """A bounded, thread-safe map that forgets the least recently used page first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def render_shared(template: str, state: tuple, **context) -> str:
+    """`render_template(template, **context)`, reused for anonymous visitors asking in the same `state`."""
+    app = current_app._get_current_object()
+    if not _can_share(app):
+        return render_template(template, **context)
+    key = (template, state, str(get_locale()), request.script_root, request.full_path)
+    pages = app.extensions[EXTENSION]
+    html = pages.get(key)
+    if html is None:
+        html = render_template(template, **{**context, **PER_VISITOR, "csrf_token": _placeholder})
+        pages.put(key, html)
+    return html.replace(CSRF_PLACEHOLDER, _visitor_csrf_token(app)) if CSRF_PLACEHOLDER in html else html
+
+
+def _visitor_csrf_token(app) -> str:
+    """The visitor's signed CSRF token (Flask-WTF's `generate_csrf`), signed once per session secret.
+
+    Tokens have no time limit here (`WTF_CSRF_TIME_LIMIT = None`: a token lives as long as the
+    session's secret), so the token signed for a secret stays valid and is kept rather than signed
+    again at every page. With a time limit configured, every page signs afresh."""
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secret = session.get(field)
+    if app.config.get("WTF_CSRF_TIME_LIMIT") is not None or not isinstance(secret, str):
+        return generate_csrf()
+    tokens = app.extensions[CSRF_EXTENSION]
+    token = tokens.get(secret)
+    if token is None:
+        token = generate_csrf()
+        tokens.put(secret, token)
+    else:
+        setattr(g, field, token)  # what generate_csrf would give for the rest of this request
+    return token
+
+
+def _placeholder() -> str:
+    return CSRF_PLACEHOLDER
+
+
+def _can_share(app) -> bool:
+    return (request.method == "GET" and not app.jinja_env.auto_reload
+            and not current_user.is_authenticated and "_flashes" not in session)
+
+
+def init_app(app) -> None:
+    app.extensions[EXTENSION] = _LRU(app.config.get("SHARED_PAGES_MAX", MAX_PAGES))
+    app.extensions[CSRF_EXTENSION] = _LRU(MAX_SIGNED_TOKENS)
