@@ -8,7 +8,8 @@ the visitor's CSRF token put in its place (bench/profile_question.py, bench/http
 
 What keeps it safe:
 - only GET requests of visitors who are not signed in, with no flashed message waiting, and never
-  in debug (templates reloaded on change) are shared; anything else is rendered as usual;
+  in debug (templates reloaded on change) are shared; anything else is rendered as usual; a shared
+  page is rendered for an anonymous user, so it cannot show an account;
 - the view passes everything the page shows in `state` (values a citizen typed never go there:
   the runner only shares a question page that is empty or shows one of the listed options);
 - while a shared page is rendered, `csrf_token()` gives a per-process placeholder, replaced by the
@@ -20,15 +21,14 @@ What keeps it safe:
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 
 from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
-from flask_login import current_user
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import generate_csrf
 
 from app.core.fragments import PER_VISITOR
+from app.core.lru import LRU
 
 EXTENSION = "shared_pages"
 CSRF_EXTENSION = "shared_pages_csrf"
@@ -36,36 +36,6 @@ CSRF_EXTENSION = "shared_pages_csrf"
 MAX_PAGES = 2048
 MAX_SIGNED_TOKENS = 4096  # one per recent visitor
 CSRF_PLACEHOLDER = "shared-page-csrf-" + secrets.token_hex(16)
-
-
-class _LRU:
-    """A bounded, thread-safe map that forgets the least recently used page first."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 def render_shared(template: str, state: tuple, **context) -> str:
@@ -77,7 +47,8 @@ def render_shared(template: str, state: tuple, **context) -> str:
     pages = app.extensions[EXTENSION]
     html = pages.get(key)
     if html is None:
-        html = render_template(template, **{**context, **PER_VISITOR, "csrf_token": _placeholder})
+        html = render_template(template, **{**context, **PER_VISITOR, "csrf_token": _placeholder,
+                                            "current_user": AnonymousUserMixin()})
         pages.put(key, html)
     return html.replace(CSRF_PLACEHOLDER, _visitor_csrf_token(app)) if CSRF_PLACEHOLDER in html else html
 
@@ -107,10 +78,12 @@ def _placeholder() -> str:
 
 
 def _can_share(app) -> bool:
+    # Flask-Login marks a signed-in session with `_user_id` (we use no remember cookie); the page
+    # is rendered for an anonymous user whatever happens, so it can never show an account.
     return (request.method == "GET" and not app.jinja_env.auto_reload
-            and not current_user.is_authenticated and "_flashes" not in session)
+            and "_user_id" not in session and "_flashes" not in session)
 
 
 def init_app(app) -> None:
-    app.extensions[EXTENSION] = _LRU(app.config.get("SHARED_PAGES_MAX", MAX_PAGES))
-    app.extensions[CSRF_EXTENSION] = _LRU(MAX_SIGNED_TOKENS)
+    app.extensions[EXTENSION] = LRU(app.config.get("SHARED_PAGES_MAX", MAX_PAGES))
+    app.extensions[CSRF_EXTENSION] = LRU(MAX_SIGNED_TOKENS)

@@ -5,7 +5,8 @@ import pytest
 from flask import flash, session
 from jinja2 import ChoiceLoader, DictLoader, UndefinedError
 
-from app.core.shared_pages import CSRF_EXTENSION, EXTENSION, _LRU, render_shared
+from app.core.lru import LRU
+from app.core.shared_pages import CSRF_EXTENSION, EXTENSION, render_shared
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_posts_and_visitors_with_a_message_waiting_are_not_shared(shared_app):
 
 
 def test_the_least_recently_used_page_goes_first():
-    pages = _LRU(2)
+    pages = LRU(2)
     pages.put("a", "A")
     pages.put("b", "B")
     assert pages.get("a") == "A"
