@@ -69,13 +69,22 @@ def main() -> None:
     with app.app_context():
         engine = db.engine
 
-    def record(conn, cursor, statement, *rest):
+    def record(statement):
         statements.append(" ".join(statement.split()[:8]))
 
+    # SQLite's own trace: it also sees the run store's reads, which go straight to the DB-API cursor.
+    def trace(dbapi_connection, *_):
+        dbapi_connection.set_trace_callback(record)
+
+    def untrace(dbapi_connection, *_):
+        dbapi_connection.set_trace_callback(None)
+
     one()  # the first answer POST really changes the run; the statements shown are those of a repeat
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "checkout", trace)
+    event.listen(engine, "checkin", untrace)
     response = one()
-    event.remove(engine, "before_cursor_execute", record)
+    event.remove(engine, "checkout", trace)
+    event.remove(engine, "checkin", untrace)
     print(f"{'POST' if options.post else 'GET'} {url}: {response.status_code}")
     print(f"SQL statements in one request: {len(statements)}")
     for statement in statements:

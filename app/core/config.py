@@ -91,6 +91,10 @@ def configure(app, overrides: dict | None = None) -> None:
     app.config.from_prefixed_env("PARCOURS")
     if overrides:
         app.config.update(overrides)
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A SQLite file never drops a connection: checking it before each use is a wasted query.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            key: value for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if key != "pool_pre_ping"}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret(Path(app.instance_path))
     if not app.config.get("FIELD_ENCRYPTION_KEYS"):
