@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test install install-test vendor translations chromium bench clean
+.PHONY: run test install install-test vendor translations chromium wrk bench clean
 
 run: install vendor translations
 	mkdir -p instance
@@ -19,7 +19,7 @@ run: install vendor translations
 test: install-test vendor translations chromium
 	bash tests/run.sh
 
-bench: install-test vendor translations
+bench: install-test vendor translations wrk
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/deliveries.py
@@ -55,6 +55,10 @@ translations: install
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# bench/http.py's load generator (it falls back to a slower Python client without it).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache .coverage
