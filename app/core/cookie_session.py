@@ -6,7 +6,8 @@ write it), and each one signs a sample value to learn its type; then it checks t
 decompresses and decodes the cookie, even when the browser sends back the very cookie it checked a
 moment ago. Together that was about a quarter of a question page's time (bench/profile_question.py).
 
-So the serializer is kept until the secret keys change, and a cookie that passed the check is
+So the serializer is kept until the secret keys change, an unchanged session is not written back
+(as in Flask, without working out the cookie's settings first), and a cookie that passed the check is
 remembered (bounded, least recently used first) with what it holds and when it was signed: the
 same cookie again skips the signature and decoding, but still expires at the same moment, and
 each request gets its own copy of the data. A cookie that fails the check is never remembered.
@@ -58,6 +59,15 @@ class CookieSessionInterface(SecureCookieSessionInterface):
         if time.time() - signed_at > max_age:
             return self.session_class()
         return self.session_class(copy.deepcopy(data))
+
+
+    def save_session(self, app, session, response):
+        if session.modified or self.should_set_cookie(app, session):
+            return super().save_session(app, session, response)
+        # Unchanged: no cookie to send, only the Vary header Flask would add (without its cookie settings).
+        if session.accessed:
+            response.vary.add("Cookie")
+        return None
 
 
 def init_app(app) -> None:

@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    security.check_csrf_on_unsafe_methods_only(app, csrf)
     i18n.init_app(app)
     fragments.init_app(app)
     shared_pages.init_app(app)
