@@ -18,9 +18,12 @@ def init_app(app) -> None:
     from app.runner import models  # noqa: F401  (registers the table)
     from app.runner.display import localized
     from app.runner import results, views  # noqa: F401  (their routes join the blueprint)
+    from app.core.lru import LRU
     from app.runner.blueprint import bp
+    from app.runner.navigation import MAX_URLS, URLS
 
     app.url_map.converters.setdefault("slug", SlugConverter)
     app.url_map.converters.setdefault("ident", IdentConverter)
     app.add_template_filter(localized, "localized")
     app.register_blueprint(bp)
+    app.extensions[URLS] = LRU(MAX_URLS)

@@ -122,3 +122,18 @@ def test_a_page_with_an_error_is_never_shared(runner_app, rclient, pages):
     response = visitor.post(question_url("date_evenement"), data={"date_evenement": "31/02/2026"})
     assert response.status_code == 200 and "Erreur" in response.get_data(as_text=True)
     assert len(pages) == 0
+
+
+def test_links_and_shared_pages_follow_the_mount_point(runner_app, rclient, pages):
+    mounted = "http://localhost/portail/"
+    client = runner_app.test_client()
+    started = client.post(f"/parcours/{JOURNEY}/commencer", base_url=mounted)
+    assert started.headers["Location"].startswith(f"/portail/parcours/{JOURNEY}/questions/")
+    page = BeautifulSoup(client.get(question_url("type_evenement"), base_url=mounted).get_data(as_text=True),
+                         "html.parser")
+    assert page.find("form", id="question-form")["action"] == f"/portail{question_url('type_evenement')}"
+    assert page.find(id="back-link")["href"] == f"/portail/parcours/{JOURNEY}"
+    plain = BeautifulSoup(_visitor(runner_app).get(question_url("type_evenement")).get_data(as_text=True),
+                          "html.parser")
+    assert plain.find("form", id="question-form")["action"] == question_url("type_evenement")
+    assert len(pages) == 2
