@@ -16,6 +16,16 @@ def _html_lang(response) -> str:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser").html["lang"]
 
 
+def test_a_page_that_sets_its_own_security_header_keeps_it(app):
+    hook = next(f for f in app.after_request_funcs[None] if f.__name__ == "add_security_headers")
+    with app.test_request_context("/"):
+        response = app.make_response("<p>carte</p>")
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        headers = hook(response).headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.parametrize("url", ["/", MISSING_URL])
 def test_every_response_carries_the_security_headers(client, url):
     headers = client.get(url).headers
