@@ -59,15 +59,15 @@ def _visitor_csrf_token(app) -> str:
     Tokens have no time limit here (`WTF_CSRF_TIME_LIMIT = None`: a token lives as long as the
     session's secret), so the token signed for a secret stays valid and is kept rather than signed
     again at every page. With a time limit configured, every page signs afresh."""
+    if app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return generate_csrf()
     field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     secret = session.get(field)
-    if app.config.get("WTF_CSRF_TIME_LIMIT") is not None or not isinstance(secret, str):
-        return generate_csrf()
     tokens = app.extensions[CSRF_EXTENSION]
-    token = tokens.get(secret)
+    token = tokens.get(secret) if isinstance(secret, str) else None
     if token is None:
-        token = generate_csrf()
-        tokens.put(secret, token)
+        token = generate_csrf()  # also makes the session's secret on a first visit
+        tokens.put(session[field], token)
     else:
         setattr(g, field, token)  # what generate_csrf would give for the rest of this request
     return token
