@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import ChoiceLoader, DictLoader
 
 from app import create_app
 from app.core.db import db
@@ -175,6 +176,20 @@ def csrf_app(app):
     app.config["WTF_CSRF_ENABLED"] = True
     yield app
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def extra_templates(app):
+    """`extra_templates({name: source})` adds templates to the app for one test; the loader is put back."""
+    original = app.jinja_env.loader
+
+    def add(templates: dict) -> None:
+        app.jinja_env.loader = ChoiceLoader([DictLoader(templates), original])
+        app.jinja_env.cache.clear()
+
+    yield add
+    app.jinja_env.loader = original
+    app.jinja_env.cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -51,6 +51,5 @@ def _only_after_limited_requests(app) -> None:
 
 
 def _belongs_to_limiter(hook) -> bool:
-    target = getattr(hook, "func", hook)  # after_request is a functools.partial
-    return getattr(target, "__self__", None) is limiter or (
-        getattr(hook, "args", ()) and hook.args[0] is limiter)
+    # Its teardown hook is a bound method; its after_request hook is functools.partial(method, limiter).
+    return getattr(hook, "__self__", None) is limiter or limiter in getattr(hook, "args", ())

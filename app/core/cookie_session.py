@@ -60,9 +60,8 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return self.session_class(copy.deepcopy(data))
 
-
     def save_session(self, app, session, response):
-        if session.modified or self.should_set_cookie(app, session):
+        if self.should_set_cookie(app, session):  # modified, or refreshed at every request
             return super().save_session(app, session, response)
         # Unchanged: no cookie to send, only the Vary header Flask would add (without its cookie settings).
         if session.accessed:

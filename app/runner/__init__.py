@@ -15,11 +15,11 @@ class IdentConverter(BaseConverter):
 
 
 def init_app(app) -> None:
-    from app.runner import models  # noqa: F401  (registers the table)
-    from app.runner.display import localized
-    from app.runner import results, views  # noqa: F401  (their routes join the blueprint)
     from app.core.lru import LRU
+    from app.runner import models  # noqa: F401  (registers the table)
+    from app.runner import results, views  # noqa: F401  (their routes join the blueprint)
     from app.runner.blueprint import bp
+    from app.runner.display import localized
     from app.runner.navigation import MAX_URLS, URLS
 
     app.url_map.converters.setdefault("slug", SlugConverter)

@@ -10,9 +10,9 @@ bench/profile_question.py). The `Run` model stays the schema and serves the acco
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from weakref import WeakKeyDictionary
+from dataclasses import dataclass, fields
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask import session
 from flask_login import current_user
@@ -24,8 +24,6 @@ from app.runner.models import Run
 MAX_REMEMBERED_RUNS = 20
 
 _runs = Run.__table__
-_READ = select(_runs.c.id, _runs.c.journey_id, _runs.c.journey_version, _runs.c.answers, _runs.c.status,
-               _runs.c.user_id).where(_runs.c.id == bindparam("run_id"))
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,12 @@ class RunRecord:
     answers: dict[str, Any]
     status: str
     user_id: int | None
+
+
+_COLUMNS = [field.name for field in fields(RunRecord)]  # a row is read in the record's field order
+_ANSWERS = _COLUMNS.index("answers")
+_READ = select(*(_runs.c[name] for name in _COLUMNS)).where(_runs.c.id == bindparam("run_id"))
+_readers: WeakKeyDictionary = WeakKeyDictionary()  # engine -> (SQL, positional parameters?, JSON decoder)
 
 
 def current_run(journey_id: str) -> RunRecord | None:
@@ -62,7 +66,7 @@ def _read_row(engine, run_id: str) -> tuple | None:
     reader = _readers.get(engine)
     if reader is None:
         compiled = _READ.compile(dialect=engine.dialect)
-        decode = _runs.c.answers.type.result_processor(engine.dialect, None)
+        decode = _runs.c.answers.type.result_processor(engine.dialect, None)  # None: the driver decodes
         reader = _readers[engine] = (str(compiled), compiled.positional, decode)
     sql, positional, decode = reader
     connection = engine.raw_connection()
@@ -73,12 +77,11 @@ def _read_row(engine, run_id: str) -> tuple | None:
         cursor.close()
     finally:
         connection.close()
-    if row is None:
-        return None
-    return (*row[:3], decode(row[3]) if decode else row[3], *row[4:])
-
-
-_readers: WeakKeyDictionary = WeakKeyDictionary()  # engine -> (SQL, positional parameters?, JSON decoder)
+    if row is None or decode is None:
+        return row
+    values = list(row)
+    values[_ANSWERS] = decode(values[_ANSWERS])
+    return tuple(values)
 
 
 def _signed_in_user_id() -> int | None:

@@ -3,28 +3,24 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from jinja2 import ChoiceLoader, DictLoader, UndefinedError
+from jinja2 import UndefinedError
 
 from app.auth.testing import create_user, login
 from app.core.fragments import layout_fragment
 
 
 @pytest.fixture
-def fragment_app(app):
-    """The app with a few extra fragment templates (the loader is put back afterwards)."""
-    original = app.jinja_env.loader
-    app.jinja_env.loader = ChoiceLoader([DictLoader({
+def fragment_app(app, extra_templates):
+    """The app with a few extra fragment templates and no fragment kept (emptied again afterwards)."""
+    extra_templates({
         "test/csrf.html": "<input value=\"{{ csrf_token() }}\">",
         "test/flashes.html": "{{ get_flashed_messages() }}",
         "test/session.html": "{{ session.get('lang') }}",
         "test/request.html": "{% if request.path %}{{ request.path }}{% endif %}",
         "test/hello.html": "{{ _('Back') }} {{ url_for('runner.home') }} {{ colour }}",
-    }), original])
-    app.jinja_env.cache.clear()
+    })
     app.extensions["layout_fragments"].clear()
     yield app
-    app.jinja_env.loader = original
-    app.jinja_env.cache.clear()
     app.extensions["layout_fragments"].clear()
 
 

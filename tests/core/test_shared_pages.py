@@ -3,30 +3,26 @@ from __future__ import annotations
 
 import pytest
 from flask import flash, session
-from jinja2 import ChoiceLoader, DictLoader, UndefinedError
+from jinja2 import UndefinedError
 
 from app.core.lru import LRU
 from app.core.shared_pages import CSRF_EXTENSION, EXTENSION, render_shared
 
 
 @pytest.fixture
-def shared_app(app):
-    """The app with a few extra page templates and empty shared pages (all put back afterwards)."""
-    original = app.jinja_env.loader
-    app.jinja_env.loader = ChoiceLoader([DictLoader({
+def shared_app(app, extra_templates):
+    """The app with a few extra page templates and empty shared pages (emptied again afterwards)."""
+    extra_templates({
         "test/page.html": "<p>{{ colour }}</p><input name=\"csrf_token\" value=\"{{ csrf_token() }}\">",
         "test/session.html": "{{ session.get('lang') }}",
         "test/g.html": "{{ g.get('anything') }}",
         "test/flashes.html": "{{ get_flashed_messages() }}",
-    }), original])
-    app.jinja_env.cache.clear()
-    app.extensions[EXTENSION].clear()
-    app.extensions[CSRF_EXTENSION].clear()
+    })
+    for name in (EXTENSION, CSRF_EXTENSION):
+        app.extensions[name].clear()
     yield app
-    app.jinja_env.loader = original
-    app.jinja_env.cache.clear()
-    app.extensions[EXTENSION].clear()
-    app.extensions[CSRF_EXTENSION].clear()
+    for name in (EXTENSION, CSRF_EXTENSION):
+        app.extensions[name].clear()
 
 
 def _page(app, colour="rouge", *, method="GET", csrf_secret=None):
@@ -42,6 +38,17 @@ def test_each_visitor_gets_their_own_token_in_the_shared_page(shared_app):
     assert first.startswith("<p>rouge</p>") and second.startswith("<p>rouge</p>")
     assert first != second and "shared-page-csrf" not in first + second
     assert _page(shared_app, csrf_secret="a" * 40) == first  # signed once per secret
+
+
+def test_a_first_visit_keeps_its_token_on_the_next_page(shared_app, monkeypatch):
+    from itsdangerous import TimestampSigner
+
+    seconds = iter(range(1_800_000_000, 1_800_000_100))  # a new second at every signature
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda signer: next(seconds))
+    with shared_app.test_request_context("/"):
+        first = render_shared("test/page.html", ("rouge",), colour="rouge")
+        secret = session["csrf_token"]  # made by this first page
+    assert _page(shared_app, csrf_secret=secret) == first
 
 
 def test_tokens_are_signed_afresh_when_they_have_a_time_limit(shared_app):
