@@ -80,6 +80,9 @@ class Config:
     DELIVERY_HTTP_TIMEOUT_SECONDS = 10.0
     DELIVERY_BATCH_SIZE = 20
     DELIVERY_POLL_SECONDS = 1.0
+    # Refused and dead-lettered deliveries are mailed here (ids and reasons, no personal data). Unset:
+    # nobody is told, and the citizen's page does not claim that anyone was.
+    OPS_MAILBOX = None
 
 
 def configure(app, overrides: dict | None = None) -> None:

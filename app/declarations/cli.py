@@ -71,18 +71,33 @@ def list_deliveries(failed: bool, limit: int) -> None:
 
 
 @deliveries_cli.command("replay")
-@click.argument("delivery_id", type=int)
+@click.argument("delivery_ids", type=int, nargs=-1)
+@click.option("--all-dead", is_flag=True, help="Every dead-lettered delivery (registry unreachable).")
 @with_appcontext
-def replay(delivery_id: int) -> None:
-    """Queue a dead-lettered or failed delivery again (same payload, same idempotency key)."""
-    delivery = db.session.get(Delivery, delivery_id)
-    if delivery is None:
-        raise click.ClickException(f"No delivery {delivery_id}.")
-    if delivery.status not in (DEAD, FAILED):
-        raise click.ClickException(f"Delivery {delivery_id} is {delivery.status}: only failed or dead ones replay.")
-    previous = delivery.status
-    delivery.status, delivery.attempts, delivery.next_attempt_at = PENDING, 0, utcnow()
-    delivery.claim_token = None
-    audit.record("delivery.replayed", None, delivery_id=delivery.id, previous_status=previous)
+def replay(delivery_ids: tuple[int, ...], all_dead: bool) -> None:
+    """Queue dead-lettered or refused deliveries again (same payload, same idempotency key)."""
+    if all_dead == bool(delivery_ids):
+        raise click.UsageError("Give delivery ids or --all-dead (not both).")
+    if all_dead:
+        rows = db.session.execute(select(Delivery).where(Delivery.status == DEAD).order_by(Delivery.id)).scalars().all()
+    else:
+        rows = []
+        for delivery_id in delivery_ids:
+            delivery = db.session.get(Delivery, delivery_id)
+            if delivery is None:
+                raise click.ClickException(f"No delivery {delivery_id}.")
+            if delivery.status not in (DEAD, FAILED):
+                raise click.ClickException(
+                    f"Delivery {delivery_id} is {delivery.status}: only failed or dead ones replay.")
+            rows.append(delivery)
+    now = utcnow()
+    for delivery in rows:
+        previous = delivery.status
+        delivery.status, delivery.attempts, delivery.claims, delivery.next_attempt_at = PENDING, 0, 0, now
+        delivery.claim_token, delivery.ops_notified_at = None, None
+        audit.record("delivery.replayed", None, delivery_id=delivery.id, previous_status=previous)
     db.session.commit()
-    click.echo(f"Delivery {delivery_id} queued again (was {previous}).")
+    if not rows:
+        click.echo("No dead deliveries to replay.")
+    for delivery in rows:
+        click.echo(f"Delivery {delivery.id} queued again.")

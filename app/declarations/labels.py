@@ -51,12 +51,15 @@ def field_label(name: str) -> str:
 
 
 def status_label(status: str) -> str:
-    """What the citizen sees per organisation: transmise, en attente or en échec (dead letters included)."""
+    """What the citizen sees per organisation: sent, waiting, refused by the organisation (a 4xx) or
+    not sent because the organisation could not be reached (a dead letter)."""
     if status == "delivered":
         return pgettext("delivery status", "Sent")
     if status == "pending":
         return pgettext("delivery status", "Waiting")
-    return pgettext("delivery status", "Failed")
+    if status == "failed":
+        return pgettext("delivery status", "Refused")
+    return pgettext("delivery status", "Not sent")
 
 
 def source_label(kind: str) -> str:

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import db, utcnow
 
-# Delivery statuses. A retried delivery stays PENDING with a later next_attempt_at.
+# Delivery statuses. A retried delivery stays PENDING with a later next_attempt_at. FAILED means the
+# registry refused it (a 4xx: sending again cannot help); DEAD means it could not be reached before
+# the retry limit (and it does not hold the declaration either: the worker asks before giving up).
 PENDING, DELIVERED, FAILED, DEAD = "pending", "delivered", "failed", "dead"
 STATUSES = (PENDING, DELIVERED, FAILED, DEAD)
 
@@ -54,7 +56,9 @@ class Delivery(db.Model):
     payload_encrypted: Mapped[str] = mapped_column(Text)
     fields: Mapped[list[str]] = mapped_column(JSON, default=list)  # partner field names sent (no values)
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    # Attempts that got an answer or a network error; a worker that crashed mid-batch does not count.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Set when a worker claims the row; the result is saved only by the worker holding this token.
     claim_token: Mapped[Optional[str]] = mapped_column(String(32), nullable=True)
@@ -66,5 +70,8 @@ class Delivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     delivered_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    # When the operations mailbox (OPS_MAILBOX) was told about this refusal or dead letter; the
+    # citizen is told "our team has been told" only when this is set.
+    ops_notified_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
 
     declaration: Mapped[Declaration] = relationship(back_populates="deliveries")

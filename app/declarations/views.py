@@ -160,6 +160,7 @@ def _summary(declaration: Declaration) -> dict:
             "reference": delivery.reference,
             "retrying": delivery.status == "pending" and delivery.attempts > 0 and bool(delivery.last_error),
             "rejected": [field_label(name) for name in (delivery.rejected_fields or [])],
+            "team_told": delivery.ops_notified_at is not None,
             "fields": [field_label(name) for name in delivery.fields],
         })
     return {"id": declaration.id, "number": declaration.number, "created_at": declaration.created_at,

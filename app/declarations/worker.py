@@ -7,8 +7,12 @@ again). Results are saved only where the claim token still matches. Re-sending i
 payload and idempotency key never change, so the registry answers with the same reference.
 
 Outcomes: 2xx -> delivered (reference and receipt kept); timeout, connection error, 408/425/429,
-5xx -> retried with exponential backoff and jitter until `max_attempts`, then dead-lettered;
-any other 4xx -> failed for good, with the reason (no retry).
+5xx -> retried with exponential backoff and jitter until `max_attempts`; any other 4xx -> refused
+for good (status `failed`), with the reason (no retry). Before giving up on a delivery the worker
+asks the registry whether it already holds the Idempotency-Key (the answer to an earlier attempt may
+have been lost): only when it does not is the delivery dead-lettered. An attempt is counted when it
+is saved, so a worker that crashed mid-batch costs the delivery nothing. Refusals and dead letters
+are mailed to the operations mailbox (OPS_MAILBOX) when one is configured.
 """
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ class Settings:
     batch_size: int = 20
     poll_seconds: float = 1.0
     concurrency: int = 1
+    ops_mailbox: Optional[str] = None
 
     @classmethod
     def from_config(cls, config, **overrides) -> "Settings":
@@ -57,6 +62,7 @@ class Settings:
             lease_seconds=float(config["DELIVERY_LEASE_SECONDS"]),
             http_timeout=float(config["DELIVERY_HTTP_TIMEOUT_SECONDS"]),
             batch_size=int(config["DELIVERY_BATCH_SIZE"]), poll_seconds=float(config["DELIVERY_POLL_SECONDS"]),
+            ops_mailbox=config.get("OPS_MAILBOX") or None,
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -68,7 +74,7 @@ class Claim:
     partner: str
     idempotency_key: str
     payload_encrypted: str
-    attempts: int  # including this one
+    attempts: int  # the attempt this claim makes (1 for the first)
     token: str
 
 
@@ -114,13 +120,13 @@ class DeliveryWorker:
                .with_for_update(skip_locked=True))  # ignored by SQLite, whose UPDATE holds the write lock
         statement = (update(deliveries)
                      .where(deliveries.c.id.in_(due.scalar_subquery()))
-                     .values(claim_token=token, attempts=deliveries.c.attempts + 1, updated_at=now,
+                     .values(claim_token=token, claims=deliveries.c.claims + 1, updated_at=now,
                              next_attempt_at=now + timedelta(seconds=self.settings.lease_seconds))
                      .returning(deliveries.c.id, deliveries.c.partner, deliveries.c.idempotency_key,
                                 deliveries.c.payload_encrypted, deliveries.c.attempts))
         rows = db.session.execute(statement).all()
         db.session.commit()
-        return [Claim(row.id, row.partner, row.idempotency_key, row.payload_encrypted, row.attempts, token)
+        return [Claim(row.id, row.partner, row.idempotency_key, row.payload_encrypted, row.attempts + 1, token)
                 for row in sorted(rows, key=lambda r: r.id)]
 
     # -- sending -----------------------------------------------------------------------------------
@@ -145,13 +151,32 @@ class DeliveryWorker:
             return Outcome("transient", error=f"connection error: {type(error).__name__}")
         return classify(response)
 
+    def deliver(self, claim: Claim, body: bytes) -> Outcome:
+        """Send; on the last allowed attempt, a transient failure first asks the registry for a receipt."""
+        outcome = self.send(claim, body)
+        if outcome.kind == "transient" and claim.attempts >= self.settings.max_attempts:
+            return self.receipt(claim) or outcome
+        return outcome
+
+    def receipt(self, claim: Claim) -> Optional[Outcome]:
+        """The registry's receipt for this Idempotency-Key, as a delivered outcome; None if it holds
+        nothing or cannot say (thread-safe, like `send`)."""
+        path = f"/{claim.partner}/v1/receipts/{claim.idempotency_key}"
+        headers = {signing.HEADER: signing.sign(self.settings.secret, "GET", path, b"")}
+        try:
+            response = self.http.get(self.settings.base_url + path, headers=headers)
+        except httpx.TransportError:
+            return None
+        outcome = classify(response)
+        return outcome if outcome.kind == "delivered" else None
+
     # -- recording ---------------------------------------------------------------------------------
 
     def result_values(self, claim: Claim, outcome: Outcome) -> dict:
         """The row's new values for this outcome (always the same keys, so results save in one executemany)."""
         now = self.clock()
         values = {"claimed_id": claim.id, "claimed_token": claim.token, "claim_token": None, "updated_at": now,
-                  "reference": None, "receipt": None, "delivered_at": None, "rejected_fields": None,
+                  "attempts": claim.attempts, "reference": None, "receipt": None, "delivered_at": None, "rejected_fields": None,
                   "last_error": outcome.error, "next_attempt_at": now}
         if outcome.kind == "delivered":
             values.update(status=DELIVERED, reference=outcome.reference, receipt=outcome.receipt, delivered_at=now)
@@ -187,8 +212,17 @@ class DeliveryWorker:
         for claim in claims:
             db.session.execute(update(deliveries)
                                .where(deliveries.c.id == claim.id, deliveries.c.claim_token == claim.token)
-                               .values(claim_token=None, attempts=deliveries.c.attempts - 1,
+                               .values(claim_token=None, claims=deliveries.c.claims - 1,
                                        next_attempt_at=self.clock()))
+
+    def notify_operations(self) -> int:
+        """Mail the operations mailbox about refusals and dead letters not yet reported (ids, registry
+        and reason only: never personal data); returns how many were reported."""
+        if not self.settings.ops_mailbox:
+            return 0
+        from app.declarations import operations  # mail templates need the app; the worker core does not
+
+        return operations.report_unreported(self.settings.ops_mailbox, self.clock())
 
     # -- loop --------------------------------------------------------------------------------------
 
@@ -201,6 +235,8 @@ class DeliveryWorker:
         self.save([(claim, outcome) for claim, outcome in zip(claims, outcomes) if outcome is not None])
         self.release([claim for claim, outcome in zip(claims, outcomes) if outcome is None])
         db.session.commit()
+        if any(outcome is not None and outcome.kind != "delivered" for outcome in outcomes):
+            self.notify_operations()
         return len(claims)
 
     def _send_all(self, claims: list[Claim]) -> list[Optional[Outcome]]:
@@ -213,7 +249,7 @@ class DeliveryWorker:
             claim, body = pair
             if isinstance(body, Outcome):
                 return body
-            return self.send(claim, body) if self.clock() < deadline else None
+            return self.deliver(claim, body) if self.clock() < deadline else None
 
         if self._pool:
             return list(self._pool.map(send_in_time, zip(claims, bodies)))

@@ -2,6 +2,7 @@
 
     POST /<org>/v1/declarations          receive a declaration (signed, idempotent) -> 201 {reference}
     GET  /<org>/v1/declarations/<ref>    its status
+    GET  /<org>/v1/receipts/<key>        the receipt of the declaration sent with this Idempotency-Key
     POST /<org>/v1/lookups               what the registry knows about a person, for prefill
     GET|PUT|DELETE /<org>/v1/admin/faults  the simulated faults of this registry
     GET  /<org>/v1/admin/stats           how many declarations it holds (tests and benchmarks)
@@ -144,6 +145,19 @@ def declaration_status(org: str, reference: str):
             store.declarations.c.organisation == org, store.declarations.c.reference == reference)).mappings().first()
     if found is None:
         return problem(404, "not_found", "No declaration with this reference.")
+    return jsonify(_public(found))
+
+
+@bp.get("/<org>/v1/receipts/<key>")
+def receipt_by_key(org: str, key: str):
+    """Whether this registry already holds the declaration sent with `key`: the sender asks before
+    giving up, so a declaration received while its answer was lost is never reported as failed."""
+    failure = simulate_faults(org)
+    if failure is not None:
+        return failure
+    found = _by_key(org, key) if len(key) <= MAX_KEY_LENGTH else None
+    if found is None:
+        return problem(404, "not_found", "No declaration with this Idempotency-Key.")
     return jsonify(_public(found))
 
 

@@ -88,7 +88,7 @@ def test_a_citizen_makes_a_declaration_and_sees_it_delivered(portal_with_registr
         page.reload()
     assert "RAMQ-" in page.locator(".parcours-delivery-delivered").inner_text()
     failed = page.locator(".parcours-delivery-failed").inner_text()
-    assert "En échec" in failed and "Lieu de naissance" in failed and "1 877 644-4545" in failed
+    assert "Refusée" in failed and "Lieu de naissance" in failed and "1 877 644-4545" in failed
     assert_page_ok(page)
 
     page.goto(url + "/mon-dossier")

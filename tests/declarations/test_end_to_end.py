@@ -34,7 +34,7 @@ def test_delivered_and_refused_as_the_citizen_and_staff_see_them(app, citizen, m
     statuses = {li.h3.get_text(" ", strip=True): li.get_text(" ", strip=True) for li in page.select("li.parcours-delivery")}
     dec = next(text for title, text in statuses.items() if title.startswith("Directeur de l'état civil"))
     ramq = next(text for title, text in statuses.items() if title.startswith("Régie de l'assurance maladie"))
-    assert "En échec" in dec and "Lieu de naissance" in dec and "1 877 644-4545" in dec
+    assert "Refusée" in dec and "Lieu de naissance" in dec and "1 877 644-4545" in dec
     assert "Transmise" in ramq and "RAMQ-" in ramq
     assert registry_api.get("/dec/v1/admin/stats").get_json()["declarations"] == 0
     assert registry_api.get("/ramq/v1/admin/stats").get_json()["declarations"] == 1

@@ -2,6 +2,8 @@
 once, declaration number and each organisation's status; guarantee 6 (tampered form -> nothing queued)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import json
 
 from bs4 import BeautifulSoup
@@ -164,10 +166,13 @@ def test_statuses_per_organisation_with_what_to_do_on_failure(app, citizen):
     items = {li["id"]: li.get_text(" ", strip=True) for li in page.select("li.parcours-delivery")}
     dec, ramq, retraite, rqap = (items[f"delivery-{ids[p]}"] for p in ("dec", "ramq", "retraite-quebec", "rqap"))
     assert "Transmise" in dec and "DEC-12345" in dec
-    assert "En échec" in ramq and "Date de naissance de l'enfant" in ramq and "1 800 561-9749" in ramq
+    # Refused (a 4xx) and unreachable (a dead letter) are told apart, in different words.
+    assert "Refusée" in ramq and "Date de naissance de l'enfant" in ramq and "1 800 561-9749" in ramq
     assert page.find("a", href="https://www.ramq.gouv.qc.ca/fr") is not None
     assert "En attente" in retraite and "réessa" in retraite
-    assert "En échec" in rqap and "1 888 610-7727" in rqap
+    assert "Non transmise" in rqap and "1 888 610-7727" in rqap and "n'a pas reçu" in rqap
+    # Nobody was told (no operations mailbox): the page does not pretend otherwise.
+    assert "équipe" not in rqap and "équipe" not in ramq
     listing = citizen.client.get("/mon-dossier/declarations").get_data(as_text=True)
     assert "DEC-12345" in listing
 
@@ -226,3 +231,18 @@ def test_the_plan_offers_the_single_declaration_and_mon_dossier_links_to_mine(ap
     assert 'id="declaration-link"' not in printable
     home = BeautifulSoup(citizen.client.get("/mon-dossier").get_data(as_text=True), "html.parser")
     assert home.find(id="my-declarations-link")["href"] == "/mon-dossier/declarations"
+
+
+def test_our_team_has_been_told_only_when_the_operations_mailbox_was_mailed(app, citizen):
+    form = review_form(citizen.client) | {f"consent-{o}": "oui" for o in ORGANISATIONS} | {"attestation": "oui"}
+    location = citizen.client.post(URL, data=form).headers["Location"]
+    with app.app_context():
+        db.session.execute(update(Delivery).where(Delivery.partner == "rqap").values(status="dead"))
+        db.session.execute(update(Delivery).where(Delivery.partner == "dec").values(
+            status="dead", ops_notified_at=datetime(2026, 3, 1, tzinfo=timezone.utc)))
+        db.session.commit()
+        ids = {partner: id_ for partner, id_ in db.session.execute(select(Delivery.partner, Delivery.id))}
+    page = BeautifulSoup(citizen.client.get(location).get_data(as_text=True), "html.parser")
+    items = {li["id"]: li.get_text(" ", strip=True) for li in page.select("li.parcours-delivery")}
+    assert "Notre équipe a été avisée" in items[f"delivery-{ids['dec']}"]
+    assert "équipe" not in items[f"delivery-{ids['rqap']}"]

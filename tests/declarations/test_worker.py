@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.core.db import db
-from app.declarations.models import Delivery
+from app.declarations.models import Declaration, Delivery
 from app.declarations.worker import Settings, backoff_seconds
 from tests.declarations.conftest import deliveries_of, queue_declaration
 
@@ -178,7 +178,99 @@ def test_a_worker_that_died_lets_its_lease_run_out_and_its_late_result_is_ignore
         db.session.commit()
     [delivery] = deliveries_of(app, declaration_id)
     assert delivery.status == "delivered" and delivery.last_error is None
+    # The crash cost the delivery nothing: one attempt, the survivor's.
+    assert delivery.attempts == 1
     assert stats(registry_api)["declarations"] == 1
+
+
+def test_a_crash_mid_batch_is_not_counted_as_an_attempt(app, make_worker, registry_api, clock):
+    registry_api.put("/ramq/v1/admin/faults", {"down": True})
+    declaration_id = queue_declaration(app, clock=clock)
+    worker = make_worker(max_attempts=2, lease_seconds=60)
+    with app.app_context():
+        for _ in range(5):  # five workers in a row die holding the claim
+            assert len(worker.claim()) == 1
+            clock.advance(seconds=61)
+        assert worker.run_once() == 1  # then one really tries: its first attempt
+    [delivery] = deliveries_of(app, declaration_id)
+    assert delivery.status == "pending" and delivery.attempts == 1
+
+
+def lost_answers(registries):
+    """A network where every declaration reaches the registry but its answer never comes back."""
+    inner = httpx.WSGITransport(app=registries)
+
+    def handler(request):
+        response = inner.handle_request(request)
+        if request.method == "POST":
+            response.read()
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return response
+
+    return httpx.MockTransport(handler)
+
+
+def test_before_giving_up_the_worker_asks_the_registry_for_a_receipt(app, make_worker, registries,
+                                                                    registry_api, clock):
+    declaration_id = queue_declaration(app, clock=clock)
+    worker = make_worker(max_attempts=3, transport=lost_answers(registries))
+    work_until_settled(app, worker, clock)
+    [delivery] = deliveries_of(app, declaration_id)
+    # The registry had it all along: delivered, with its reference, never dead-lettered.
+    assert delivery.status == "delivered" and delivery.reference.startswith("RAMQ-")
+    assert delivery.attempts == 3
+    assert stats(registry_api) == {"declarations": 1, "distinct_idempotency_keys": 1}
+
+
+def test_a_registry_that_holds_nothing_is_dead_lettered(app, make_worker, registry_api, clock):
+    registry_api.put("/ramq/v1/admin/faults", {"fail_next": 3, "error_status": 503})
+    declaration_id = queue_declaration(app, clock=clock)
+    worker = make_worker(max_attempts=2)
+    work_until_settled(app, worker, clock)
+    [delivery] = deliveries_of(app, declaration_id)
+    assert delivery.status == "dead" and stats(registry_api)["declarations"] == 0
+
+
+def test_refusals_and_dead_letters_are_mailed_to_operations_once(app, make_worker, registry_api, clock, tmp_path):
+    app.config.update(OPS_MAILBOX="operations@parcours.example", MAIL_DIR=str(tmp_path / "mail"))
+    try:
+        registry_api.put("/dec/v1/admin/faults", {"down": True})
+        refused = queue_declaration(app, data={"child_birth_date": "20 février", "parent_sin": "130692544"},
+                                    clock=clock)
+        dead = queue_declaration(app, partners=("dec",), clock=clock)
+        worker = make_worker(max_attempts=2, ops_mailbox="operations@parcours.example")
+        work_until_settled(app, worker, clock)
+        text = "\n".join(mail.read_text() for mail in sorted((tmp_path / "mail").glob("*.eml")))
+        assert "To: operations@parcours.example" in text
+        numbers = {}
+        with app.app_context():
+            for declaration_id in (refused, dead):
+                numbers[declaration_id] = db.session.get(Declaration, declaration_id).number
+        # Each refusal or dead letter is reported exactly once.
+        assert text.count(numbers[refused]) == 1 and text.count(numbers[dead]) == 1
+        assert "130692544" not in text and "Tremblay" not in text  # never personal data
+        assert all(row.ops_notified_at is not None
+                   for row in deliveries_of(app, refused) + deliveries_of(app, dead))
+        with app.app_context():
+            assert worker.notify_operations() == 0
+    finally:
+        app.config["OPS_MAILBOX"] = None
+
+
+def test_replay_all_dead_queues_every_dead_letter_and_only_those(app, make_worker, registry_api, clock):
+    registry_api.put("/ramq/v1/admin/faults", {"down": True})
+    dead = [queue_declaration(app, clock=clock) for _ in range(3)]
+    refused = queue_declaration(app, partners=("dec",), data={"child_birth_date": "x"}, clock=clock)
+    worker = make_worker(max_attempts=1)
+    work_until_settled(app, worker, clock)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["deliveries", "replay", "--all-dead"])
+    assert result.exit_code == 0 and result.output.count("queued again") == 3
+    assert all(row.status == "pending" and row.attempts == 0
+               for declaration_id in dead for row in deliveries_of(app, declaration_id))
+    assert [row.status for row in deliveries_of(app, refused)] == ["failed"]
+    assert runner.invoke(args=["deliveries", "replay"]).exit_code != 0
+    assert "No dead deliveries" in runner.invoke(args=["deliveries", "replay", "--all-dead"]).output
 
 
 def test_a_second_submission_for_the_same_run_changes_nothing(app, clock):
