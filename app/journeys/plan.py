@@ -65,9 +65,10 @@ def step_deadline(compiled: CompiledStep, answers: Mapping, today: date) -> Opti
 
 
 def _order(step: PlanStep, index: int) -> tuple:
-    # Within a phase: urgent legal deadlines first, then by date, then steps without one in the
-    # order the journey lists them.
-    return (PHASES.index(step.group), not step.urgent, step.deadline or date.max, index)
+    # Within a phase: urgent (or overdue) legal deadlines first, then the other legal deadlines by
+    # date, then the rest (suggested dates, no date) in the order the journey lists them.
+    legal = step.kind == "legal"
+    return (PHASES.index(step.group), not step.urgent, not legal, step.deadline if legal else date.max, index)
 
 
 def build_plan(journey: JourneyDefinition, answers: Mapping, today: date,
