@@ -5,6 +5,7 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 
 from app.catalog import get_catalog
+from app.journeys.engine import current_answers
 from app.runner import flow
 from app.runner.blueprint import bp
 from app.runner.clock import today
@@ -96,8 +97,12 @@ def result(journey_id: str):
         return elsewhere
     printable = request.args.get("imprimer") == "1"
     groups = _plan_view(journey, run.answers or {}, today())
+    # The déclaration unique is offered only when the answers give it at least one recipient.
+    current = current_answers(journey, run.answers or {}, today())
+    has_declaration = bool(journey.declaration and journey.partners_to_send(current, today()))
     return render_template(
         "runner/result.html", journey=definition(journey), groups=groups, printable=printable,
+        has_declaration=has_declaration,
         print_media="all" if printable else "print",
         has_dates=any(step["deadline"] for group in groups for step in group["steps"]),
     )

@@ -89,3 +89,15 @@ def test_the_condition_is_computed_again_at_submit(app, client):
     assert client.post("/parcours/devenir-parent/declaration", data=form).status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Delivery)) == 0
+
+
+def test_the_plan_offers_the_declaration_only_when_someone_would_receive_it(app, client):
+    open_review(app, client, "deces-proche", scenario("deces-proche/08-salon-funeraire-transmission.yaml"))
+    page = BeautifulSoup(client.get("/parcours/deces-proche/resultat").get_data(as_text=True), "html.parser")
+    assert page.find(id="step-declarer-deces") is not None and page.find(id="declaration-cta") is None
+
+
+def test_the_plan_offers_the_declaration_when_the_answers_give_recipients(app, client):
+    open_review(app, client, "deces-proche", scenario("deces-proche/01-conjoint-mars.yaml"))
+    page = BeautifulSoup(client.get("/parcours/deces-proche/resultat").get_data(as_text=True), "html.parser")
+    assert page.find(id="declaration-cta") is not None
