@@ -63,10 +63,6 @@ def step_rule(compiled: CompiledStep, answers: Mapping, today: date) -> tuple[Op
     return None, None
 
 
-def step_deadline(compiled: CompiledStep, answers: Mapping, today: date) -> Optional[date]:
-    return step_rule(compiled, answers, today)[0]
-
-
 def _item_reasons(journey: JourneyDefinition, compiled: CompiledStep, current: Mapping, today: date) -> list:
     """The items of each group the step's condition reads that would, alone, make the step apply."""
     condition = compiled.applies_if

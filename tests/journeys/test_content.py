@@ -182,3 +182,17 @@ def test_check_warns_about_missing_and_old_sources_long_sentences_and_repeating_
     assert ("sentence_too_long", "steps[0].description.fr") in codes
     assert any(code == "hint_repeats_label" for code, _ in codes)
     assert any(code == "hint_repeats_date_example" for code, _ in codes)
+
+
+def test_declaration_notices_and_partners_follow_the_answers(catalog):
+    from app.journeys.recipients import present
+
+    death = catalog.get("deces-proche")
+    answers = {**DEATH, "lien": "parent", "conjoint_survivant": False, "enfant_mineur": False,
+               "cotisait_rrq": "oui", "prestations": [], "permis_conduire": False, "liquidateur": False}
+    assert death.declaration_notices({**answers, "transmission_simplifiee": False}, TODAY) == []
+    notices = death.declaration_notices({**answers, "transmission_simplifiee": True}, TODAY)
+    assert len(notices) == 1 and "rien d'ici" in notices[0]["fr"]
+    business = catalog.get("demarrer-entreprise")
+    assert business.partners_to_send({}, TODAY) == [] and business.declaration_notices({}, TODAY) == []
+    assert present({"city": " ", "street": "1, rue A"}) and not present([" ", None]) and not present({})
