@@ -1,8 +1,8 @@
 """Warnings about journey content that loads but reads badly or cannot be checked.
 
 `lint_catalog` looks at a loaded catalogue and reports, with file, line and field: steps without
-a source, sources checked more than a year ago, sentences over 25 words, and hints that repeat
-what the page already says (the question's label, or a date example the date field already
+a source, sources checked more than a year ago, links to a journey the catalogue does not have,
+sentences over 25 words, and hints that repeat what the page already says (the question's label, or a date example the date field already
 gives). These are warnings: the journeys still work, but staff should fix them.
 """
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _texts(value, path: tuple) -> Iterator[tuple[tuple, str, dict]]:
             yield from _texts(item, path + (index,))
 
 
-def lint_journey(definition, base: Path, today: date) -> list[DefinitionError]:
+def lint_journey(definition, base: Path, today: date, journey_ids: frozenset = frozenset()) -> list[DefinitionError]:
     journey = definition.journey
     file = definition.source_file
     lines = _Lines(base / file)
@@ -82,6 +82,9 @@ def lint_journey(definition, base: Path, today: date) -> list[DefinitionError]:
         path = ("steps", index)
         if not step.sources:
             warn(path + ("id",), "step_without_source", id=step.id)
+        if step.journey and journey_ids and step.journey not in journey_ids:
+            # a link to a journey not published (yet): the plan shows the step without the link
+            warn(path + ("journey",), "unknown_journey_link", id=step.journey)
         for number, source in enumerate(step.sources):
             if today - source.checked > SOURCE_MAX_AGE:
                 warn(path + ("sources", number, "checked"), "source_too_old", url=source.url,
@@ -118,5 +121,5 @@ def lint_catalog(catalog, directory: Path, today: Optional[date] = None) -> list
     today = today or date.today()
     warnings = []
     for journey_id in sorted(catalog.journeys):
-        warnings.extend(lint_journey(catalog.journeys[journey_id], base, today))
+        warnings.extend(lint_journey(catalog.journeys[journey_id], base, today, frozenset(catalog.journeys)))
     return warnings

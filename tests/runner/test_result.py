@@ -135,3 +135,11 @@ def test_changing_answers_after_the_plan_updates_it(rclient):
     rclient.post(question_url("type_evenement", retour="verifier"), data={"type_evenement": "adoption"})
     page = result_page(rclient)
     assert page.find(id="step-declarer-naissance") is None
+
+
+def test_a_step_can_lead_to_another_journey(rclient):
+    answer_all(rclient)
+    page = result_page(rclient)
+    link = page.find(id="step-place-garderie").find(class_="parcours-step-journey").a
+    assert link["href"] == f"/parcours/{JOURNEY}"
+    assert link.get_text(strip=True) == "Poursuivre avec le parcours « Parcours d'essai »"
