@@ -16,6 +16,7 @@ from app.auth.forms import EmptyForm
 from app.auth.passwords import verify_password
 from app.core import audit
 from app.core.db import db
+from app.core.security import no_store
 from app.dossier import overview, privacy
 from app.dossier.models import DONE, NOT_APPLICABLE
 from app.dossier.profile import PROVINCES, get_profile, masked, parse_profile_form, save_profile
@@ -144,8 +145,6 @@ def privacy_page():
 
 
 @bp.after_request
-def no_store(response):
-    """Pages with personal data must not stay in a shared computer's cache."""
-    if request.endpoint != "dossier.privacy":
-        response.headers["Cache-Control"] = "no-store"
-    return response
+def _no_store(response):
+    """Pages with personal data must not stay in a shared computer's cache (the privacy page is public)."""
+    return response if request.endpoint == "dossier.privacy" else no_store(response)
