@@ -6,7 +6,7 @@ import sys
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from app.core import config, cookie_session, errors, fragments, i18n, security, serve, shared_pages
+from app.core import config, cookie_session, errors, fragments, i18n, redaction, security, serve, shared_pages
 from app.core.db import db, harden, migrate
 from app.core.config import PROJECT_ROOT
 
@@ -51,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import forms
 
     forms.init_app(app)
+    redaction.init_app(app)  # after every blueprint: it reads the routes that carry a token
     return app
 
 
