@@ -35,6 +35,8 @@ class Faults:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Faults))
+# Faults simulate an unwell registry, not a hung one: no setting may tie a worker up for long.
+LIMITS = {"latency_ms": 60_000, "timeout_seconds": 120, "delay_after_store_ms": 60_000, "fail_next": 1_000_000}
 
 
 class FaultError(ValueError):
@@ -56,6 +58,9 @@ def parse(settings: dict) -> dict:
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise FaultError(f"{name} must be a number >= 0")
         clean[name] = value
+    for name, ceiling in LIMITS.items():
+        if name in clean and clean[name] > ceiling:
+            raise FaultError(f"{name} must be at most {ceiling}")
     if "error_rate" in clean and clean["error_rate"] > 1:
         raise FaultError("error_rate must be between 0 and 1")
     if "error_status" in clean and clean["error_status"] not in (500, 502, 503, 504):

@@ -20,10 +20,12 @@ RECEIPT = {
                    "received_at": {"type": "string"}},
     "required": ["reference", "kind", "status", "received_at"],
 }
-FAULT_TYPES = {"latency_ms": {"type": "integer", "minimum": 0}, "error_rate": {"type": "number", "minimum": 0, "maximum": 1},
-               "error_status": {"enum": [500, 502, 503, 504]}, "fail_next": {"type": "integer", "minimum": 0},
-               "timeout_seconds": {"type": "number", "minimum": 0}, "down": {"type": "boolean"},
-               "delay_after_store_ms": {"type": "integer", "minimum": 0}}
+FAULT_TYPES = {"latency_ms": {"type": "integer", "minimum": 0, "maximum": 60000},
+               "error_rate": {"type": "number", "minimum": 0, "maximum": 1},
+               "error_status": {"enum": [500, 502, 503, 504]},
+               "fail_next": {"type": "integer", "minimum": 0, "maximum": 1000000},
+               "timeout_seconds": {"type": "number", "minimum": 0, "maximum": 120}, "down": {"type": "boolean"},
+               "delay_after_store_ms": {"type": "integer", "minimum": 0, "maximum": 60000}}
 
 
 def _problem(description: str) -> dict:
