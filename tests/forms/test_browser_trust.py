@@ -24,7 +24,10 @@ def citizen(app, email, verified=True, **profile):
 
 def assert_fits_320(page):
     page.set_viewport_size({"width": 320, "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    wide = page.evaluate("""Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.getBoundingClientRect().right > 321).slice(0, 5)
+        .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
 
 
 def test_an_unconfirmed_account_is_told_to_confirm_and_can_resend(chromium, live_server, assert_page_ok):
