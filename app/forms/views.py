@@ -21,7 +21,7 @@ from flask_babel import format_date, format_time, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.auth.decorators import verified_required
+from app.auth.decorators import unverified_page, verified_required
 from app.core import audit
 from app.core.db import db
 from app.core.i18n import current_language
@@ -199,8 +199,6 @@ def review(form_id: str):
             if government.missing_identity(_profile()):  # the registry could not find them: say what to add
                 return _render_blocked(form, journey_id, {**blocking, "status": government.NO_IDENTITY})
             if not current_user.is_verified:
-                from app.auth.decorators import unverified_page
-
                 return unverified_page()
             return redirect(url_for("forms.consult", form_id=form_id, **({"parcours": journey_id} if journey_id else {})))
         return _render_blocked(form, journey_id, blocking)

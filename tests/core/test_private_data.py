@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from app.auth.testing import create_user
-from app.core import files
 from app.core.db import db
 from app.partners.store import make_engine
 
@@ -113,6 +112,8 @@ def _check_instance_modes(tmp_path, monkeypatch):
 
 
 def test_an_existing_shared_directory_is_left_alone(tmp_path):
+    from app.core import files
+
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o755)
     shared.chmod(0o755)
