@@ -19,7 +19,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
     JOURNEYS_DIR = str(PROJECT_ROOT / "journeys")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error must never carry names, addresses or e-mails into a log.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -114,9 +115,12 @@ def configure(app, overrides: dict | None = None) -> None:
 
 def _local_secret(instance: Path, name: str = "secret_key") -> str:
     """Development only: a random key kept in instance/ (git-ignored) so sessions survive a restart."""
-    instance.mkdir(parents=True, exist_ok=True)
+    from app.core.files import write_private
+
     key_file = instance / name
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        try:
+            write_private(key_file, secrets.token_hex(32), exclusive=True)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
     return key_file.read_text().strip()

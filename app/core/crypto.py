@@ -77,9 +77,12 @@ def new_key() -> str:
 
 def local_dev_keys(instance: Path) -> dict[str, str]:
     """Development only: a key file kept in instance/ (git-ignored, mode 600) so data survives restarts."""
-    instance.mkdir(parents=True, exist_ok=True)
+    from app.core.files import write_private
+
     key_file = instance / "field_keys.json"
     if not key_file.exists():
-        key_file.write_text(json.dumps({"dev1": new_key()}))
-        key_file.chmod(0o600)
+        try:
+            write_private(key_file, json.dumps({"dev1": new_key()}), exclusive=True)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
     return json.loads(key_file.read_text())

@@ -26,5 +26,16 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 
 
+def harden(app) -> None:
+    """Whatever instance/config.py or the environment set: engines hide SQL parameters from errors and
+    logs, and a SQLite database file (and instance/) is private to Parcours' user from the start."""
+    from app.core.files import private_dir, private_sqlite_file
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                                               "hide_parameters": True}
+    private_dir(app.instance_path, narrow=True)
+    private_sqlite_file(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -6,8 +6,8 @@ import sys
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from app.core import config, cookie_session, errors, fragments, i18n, security, serve, shared_pages
-from app.core.db import db, migrate
+from app.core import config, cookie_session, errors, fragments, i18n, redaction, security, serve, shared_pages
+from app.core.db import db, harden, migrate
 from app.core.config import PROJECT_ROOT
 
 csrf = CSRFProtect()
@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder="core/templates",
     )
     config.configure(app, overrides)
+    harden(app)
     cookie_session.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)
@@ -50,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import forms
 
     forms.init_app(app)
+    redaction.init_app(app)  # after every blueprint: it reads the routes that carry a token
     return app
 
 

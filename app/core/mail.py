@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.core.files import private_dir, write_private
+
 log = logging.getLogger(__name__)
 
 
@@ -45,10 +47,8 @@ def send(to: str, subject: str, text_body: str, html_body: str | None = None) ->
 
 
 def _write_eml(message: EmailMessage) -> Path:
-    directory = Path(current_app.config["MAIL_DIR"])
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{uuid.uuid4().hex}.eml"
-    path.write_bytes(bytes(message))
+    directory = private_dir(current_app.config["MAIL_DIR"], narrow=True)
+    path = write_private(directory / f"{uuid.uuid4().hex}.eml", bytes(message), exclusive=True)
     log.info("mail written to %s (subject: %s)", path, message["Subject"])
     return path
 

@@ -1,13 +1,32 @@
-"""Security headers on every response (a CSP without inline scripts, no framing, no referrer leaks), and
-when the CSRF check runs."""
+"""Security headers on every response (a CSP without inline scripts, no framing, no referrer leaks),
+`no_store` for pages with personal data, and when the CSRF check runs."""
 from __future__ import annotations
 
-from flask import request
+from functools import wraps
+
+from flask import make_response, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
+
+
+def no_store(view_or_response):
+    """Pages with personal data never stay in a shared computer's or a proxy's cache.
+
+    On a view, a decorator (`@no_store`); on a blueprint, its after_request hook
+    (`bp.after_request(no_store)`): either way the answer carries `Cache-Control: no-store`."""
+    if callable(view_or_response) and not hasattr(view_or_response, "headers"):
+        view = view_or_response
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            return no_store(make_response(view(*args, **kwargs)))
+
+        return wrapped
+    view_or_response.headers["Cache-Control"] = "no-store"
+    return view_or_response
 
 
 def init_app(app) -> None:

@@ -17,8 +17,10 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.auth.decorators import verified_required
 from app.catalog import get_catalog, get_journey
 from app.core.db import db
+from app.core.security import no_store
 from app.declarations import outbox, review as reviewing
 from app.declarations.labels import field_label, status_label
 from app.declarations.models import Declaration
@@ -34,11 +36,7 @@ CONSENT_PREFIX = "consent-"  # one checkbox per organisation: consent-<organisat
 ATTESTED = "oui"
 
 
-@bp.after_request
-def no_store(response):
-    """These pages show personal data: never keep them in a shared or back-button cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(no_store)  # these pages show personal data: never in a shared or back-button cache
 
 
 def _profile(user) -> dict:
@@ -57,7 +55,7 @@ def _run_and_journey(journey_id: str):
 
 
 @bp.route("/parcours/<slug:journey_id>/declaration", methods=["GET", "POST"])
-@login_required
+@verified_required  # a declaration acts on the citizen's identity: only for a confirmed address
 def review(journey_id: str):
     current = get_journey(journey_id)
     if current is None or current.declaration is None:

@@ -142,7 +142,8 @@ class DeliveryWorker:
         """POST one delivery; thread-safe (no database or app context needed)."""
         path = f"/{claim.partner}/v1/declarations"
         headers = {"Content-Type": "application/json", "Idempotency-Key": claim.idempotency_key,
-                   signing.HEADER: signing.sign(self.settings.secret, "POST", path, body)}
+                   # Signed anew for every attempt: a signature (timestamp, nonce) is good for one request.
+                   signing.HEADER: signing.sign(self.settings.secret, "POST", path, body, claim.idempotency_key)}
         try:
             response = self.http.post(self.settings.base_url + path, content=body, headers=headers)
         except httpx.TimeoutException:

@@ -9,6 +9,8 @@ def init_app(app) -> None:
     from app.dossier.cli import dossier_cli, reminders_cli, retention_cli
     from app.dossier.views import bp
 
+    # How often a citizen may set or remove their NAS (Flask-Limiter syntax); each change is audited.
+    app.config.setdefault("PROFILE_SIN_CHANGES", "3 per day")
     app.register_blueprint(bp)
     prefill.init_app(app)
     app.cli.add_command(reminders_cli)

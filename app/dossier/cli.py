@@ -35,7 +35,13 @@ def purge_command(days: int | None):
 
 @dossier_cli.command("reencrypt")
 def reencrypt_command():
-    """Re-encrypt NAS and RAMQ numbers with the current key (FIELD_ENCRYPTION_KEY_ID)."""
+    """Re-encrypt every encrypted field (profiles, form drafts, government reads) with the current key
+    (FIELD_ENCRYPTION_KEY_ID)."""
+    from app.core.db import db
     from app.dossier.profile import reencrypt_all
+    from app.forms import government
 
-    click.echo(f"reencrypt: {reencrypt_all()} value(s) moved to the current key")
+    moved = government.reencrypt_all()
+    db.session.commit()
+    moved += reencrypt_all()
+    click.echo(f"reencrypt: {moved} value(s) moved to the current key")

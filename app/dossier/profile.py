@@ -1,5 +1,8 @@
 """The citizen's profile: validation of what they type, storage (NAS and RAMQ number encrypted),
 masked display, and `profile_values(user)` for prefill and declarations (audited for NAS/RAMQ).
+
+Storing a NAS or RAMQ number needs a confirmed e-mail address (`sensitive_problems`); changing the
+NAS is rate-limited per account (`PROFILE_SIN_CHANGES`, shared limiter storage) and audited.
 """
 from __future__ import annotations
 
@@ -164,6 +167,32 @@ def parse_profile_form(form, today: date) -> ProfileInput:
     return result
 
 
+def sensitive_problems(user, values: dict) -> tuple[dict, bool]:
+    """Field errors that stop a NAS or RAMQ number from being stored, and whether the NAS limit is hit.
+
+    An unconfirmed address may not store either number (someone could have opened the account
+    with another person's address). A NAS change (new or removed) counts against a per-account limit."""
+    errors = {}
+    if not user.is_verified:
+        for name in SENSITIVE:
+            if values.get(name):
+                errors[name] = gettext("Confirm your email address before adding this number: open the link "
+                                       "we sent you, or ask for a new one from Mon dossier.")
+        return errors, False
+    if values.get("sin") or values.get("remove_sin"):
+        from flask import current_app
+        from limits import parse
+
+        from app.auth.limits import limiter
+
+        limit = parse(current_app.config["PROFILE_SIN_CHANGES"])
+        if not limiter.limiter.hit(limit, "sin-change", str(user.id)):
+            errors["sin"] = gettext("You changed your social insurance number too many times today. "
+                                    "Try again tomorrow, or contact us if someone else is using your account.")
+            return errors, True
+    return errors, False
+
+
 def get_profile(user) -> Profile | None:
     return db.session.get(Profile, user.id)
 
@@ -199,6 +228,9 @@ def save_profile(user, values: dict) -> None:
     user.reminders_opt_in = bool(values.get("reminders_opt_in"))
     changed = sorted(k for k in ("sin", "health_number") if values.get(k) or values.get(f"remove_{k}"))
     audit.record("profile.updated", user.id, sensitive_fields_changed=changed)
+    if "sin" in changed:
+        # Its own event (never the number): who changed their NAS, and how, can be reviewed at once.
+        audit.record("profile.sin_changed", user.id, change="removed" if not values.get("sin") else "set")
 
 
 def masked(profile: Profile | None) -> dict:

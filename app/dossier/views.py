@@ -16,9 +16,11 @@ from app.auth.forms import EmptyForm
 from app.auth.passwords import verify_password
 from app.core import audit
 from app.core.db import db
+from app.core.security import no_store
 from app.dossier import overview, privacy
 from app.dossier.models import DONE, NOT_APPLICABLE
-from app.dossier.profile import PROVINCES, get_profile, masked, parse_profile_form, save_profile
+from app.dossier.profile import (PROVINCES, get_profile, masked, parse_profile_form, save_profile,
+                                 sensitive_problems)
 from app.runner.clock import today
 
 bp = Blueprint("dossier", __name__, template_folder="templates")
@@ -83,11 +85,18 @@ def profile():
     errors, values = {}, None
     if request.method == "POST" and EmptyForm().validate_on_submit():
         parsed = parse_profile_form(request.form, today())
+        limited = False
+        if not parsed.errors:
+            problems, limited = sensitive_problems(current_user, parsed.values)
+            parsed.errors.update(problems)
         if not parsed.errors:
             save_profile(current_user, parsed.values)
             db.session.commit()
             return redirect(url_for("dossier.profile", enregistre=1))
         errors, values = parsed.errors, request.form
+        return render_template("dossier/profile.html", profile=profile_row, masked=masked(profile_row),
+                               errors=errors, posted=values, provinces=PROVINCES, form=EmptyForm(),
+                               saved=False), (429 if limited else 200)
     return render_template("dossier/profile.html", profile=profile_row, masked=masked(profile_row),
                            errors=errors, posted=values, provinces=PROVINCES, form=EmptyForm(),
                            saved=request.args.get("enregistre") == "1")
@@ -144,8 +153,6 @@ def privacy_page():
 
 
 @bp.after_request
-def no_store(response):
-    """Pages with personal data must not stay in a shared computer's cache."""
-    if request.endpoint != "dossier.privacy":
-        response.headers["Cache-Control"] = "no-store"
-    return response
+def _no_store(response):
+    """Pages with personal data must not stay in a shared computer's cache (the privacy page is public)."""
+    return response if request.endpoint == "dossier.privacy" else no_store(response)

@@ -35,7 +35,7 @@ def look_up(organisation: str, partner_api: str, subject: dict, fields: list[str
     """Ask one registry for `fields` about `subject` ({sin, birth_date, family_name})."""
     body = json.dumps({"subject": subject, "fields": fields}, separators=(",", ":")).encode()
     path = f"/{partner_api}/v1/lookups"
-    # Signed like the declarations: method, path under the registries' root, raw body.
+    # Signed like the declarations (timestamp, nonce, method, path under the registries' root, raw body).
     headers = {"Content-Type": "application/json", signing.HEADER: signing.sign(secret, "POST", path, body)}
     url = base_url.rstrip("/") + path
     try:

@@ -8,6 +8,8 @@
     GET|POST /mon-dossier/informations-gouvernementales what the registries hold about me, read with consent
 
 Every id in a URL is checked against the signed-in citizen: another citizen's draft is a 404.
+Consulting a registry needs a confirmed e-mail address (`verified_required`), and every page here
+shows personal data, so none is kept in a cache (`no_store`). Numbers a registry gave are shown masked.
 """
 from __future__ import annotations
 
@@ -19,12 +21,14 @@ from flask_babel import format_date, format_time, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.auth.decorators import unverified_page, verified_required
 from app.core import audit
 from app.core.db import db
 from app.core.i18n import current_language
+from app.core.security import no_store
 from app.forms import government
 from app.forms.filling import Context, fill
-from app.forms.models import FOUND, FormDraft
+from app.forms.models import FOUND, UNAVAILABLE, FormDraft
 from app.forms.pdf import build_pdf
 from app.forms.registry import all_forms, get_form, organisation
 from app.forms.values import ADDRESS_PARTS, display
@@ -32,7 +36,10 @@ from app.runner.clock import today
 from app.runner.models import Run
 
 bp = Blueprint("forms", __name__, template_folder="templates")
+bp.after_request(no_store)
 HEALTH_NUMBER = re.compile(r"[A-Z]{4}\d{8}")
+SIN = re.compile(r"\d{9}")
+SENSITIVE_TYPES = ("sin", "health_number")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -129,20 +136,52 @@ def _lookup_notices(form, reads) -> list[dict]:
             "organisation": org, "name": _org_name(org), "required": lookup.required,
             "status": read.status if read else None,
             "read_at": _when(read.read_at) if read and read.read_at else None,
+            "failed_at": _when(read.failed_at) if read and read.failed_at else None,
             "fields": [label[current_language()] for label in lookup.fields.values()],
         })
     return notices
 
 
 def _blocking_lookup(form, reads) -> dict | None:
-    """The first required look-up that did not give data (never asked, holds nothing, or down)."""
+    """The first required look-up that did not give data (never asked or not for these fields,
+    holds nothing, or down)."""
     for org, lookup in form.lookups.items():
         if not lookup.required:
             continue
         read = reads.get(org)
-        if read is None or read.status != FOUND:
-            return {"organisation": org, "status": read.status if read else None}
+        if read is None:
+            return {"organisation": org, "status": None}
+        if read.status != FOUND:
+            return {"organisation": org, "status": read.status}
+        if not read.covers(lookup.fields):
+            # Read for another form, without this one's fields: ask consent for them (unless it is down).
+            return {"organisation": org, "status": UNAVAILABLE if read.failed_at else None}
     return None
+
+
+def identity_gaps(profile: dict) -> list[str]:
+    """What the profile lacks for a look-up, in words ("your social insurance number", ...)."""
+    names = {"sin": gettext("your social insurance number"), "family_name": gettext("your family name"),
+             "birth_date": gettext("your date of birth")}
+    return [names[name] for name in government.missing_identity(profile)]
+
+
+def mask_number(value) -> str | None:
+    """A NAS or health insurance number as pages show it (GAGR •••• 3018, ••• ••• 544); None otherwise."""
+    if isinstance(value, str) and HEALTH_NUMBER.fullmatch(value):
+        return f"{value[:4]} •••• {value[-4:]}"
+    if isinstance(value, str) and SIN.fullmatch(value):
+        return f"••• ••• {value[-3:]}"
+    return None
+
+
+def _display_masked(f, value, lang, **options) -> str:
+    """A read-only value: NAS and health insurance numbers masked, as on the profile page."""
+    if f.type in SENSITIVE_TYPES:
+        masked = mask_number(value)
+        if masked:
+            return masked
+    return display(f, value, lang, **options)
 
 
 # --- review page -----------------------------------------------------------------------------------
@@ -157,8 +196,10 @@ def review(form_id: str):
     blocking = _blocking_lookup(form, reads)
     if blocking is not None:
         if blocking["status"] is None:
-            if not _profile().get("sin"):  # the registry could not find them: say what to add
+            if government.missing_identity(_profile()):  # the registry could not find them: say what to add
                 return _render_blocked(form, journey_id, {**blocking, "status": government.NO_IDENTITY})
+            if not current_user.is_verified:
+                return unverified_page()
             return redirect(url_for("forms.consult", form_id=form_id, **({"parcours": journey_id} if journey_id else {})))
         return _render_blocked(form, journey_id, blocking)
 
@@ -183,7 +224,7 @@ def review(form_id: str):
         "forms/review.html", form=form, definition=form.definition, filling=filling, lang=lang,
         organisation_name=_org_name(form.definition.organisation), journey_id=journey_id, draft=draft,
         notices=_lookup_notices(form, reads), origin_label=lambda origin: _origin_label(form, origin),
-        display=display, options_of=lambda f: [{"value": o.value, "label": o.label[lang]} for o in f.options],
+        display=display, display_readonly=_display_masked, options_of=lambda f: [{"value": o.value, "label": o.label[lang]} for o in f.options],
         consult_url=url_for("forms.consult", form_id=form_id, **({"parcours": journey_id} if journey_id else {})),
         back_url=url_for("runner.result", journey_id=journey_id) if run else url_for("forms.my_forms"),
         errors=[(_error_target(s), s.error) for s in filling.errors],
@@ -208,7 +249,7 @@ def _save(form, run, draft: FormDraft | None, filling) -> FormDraft:
         draft = FormDraft(user_id=current_user.id, run_id=run.id if run else None, form_id=form.id)
         db.session.add(draft)
     draft.form_version = form.version
-    draft.field_values = filling.values()
+    draft.store_values(filling.values(), [f.id for f in form.fields() if f.type in SENSITIVE_TYPES])
     draft.origins = filling.origins()
     draft.status = "ready" if filling.complete() else "draft"
     audit.record("form_draft_saved", current_user.id, form_id=form.id, status=draft.status)
@@ -222,7 +263,7 @@ def _render_blocked(form, journey_id, blocking):
     return render_template(
         "forms/blocked.html", definition=form.definition, lang=lang, status=blocking["status"],
         organisation_name=_org_name(blocking["organisation"]), phone=getattr(org, "phone", None),
-        website=org.url.get(lang) if org is not None else None,
+        website=org.url.get(lang) if org is not None else None, gaps=identity_gaps(_profile()),
         consult_url=url_for("forms.consult", form_id=form.id, **({"parcours": journey_id} if journey_id else {})),
         back_url=url_for("runner.result", journey_id=journey_id) if journey_id else url_for("forms.my_forms"),
         profile_url=url_for("dossier.profile"),
@@ -232,13 +273,16 @@ def _render_blocked(form, journey_id, blocking):
 # --- consent and look-ups --------------------------------------------------------------------------
 
 @bp.route("/formulaires/<slug:form_id>/consultation", methods=["GET", "POST"])
-@login_required
+@verified_required
 def consult(form_id: str):
     form = _form_or_404(form_id)
     journey_id = _journey_param()
     lang = current_language()
     error = None
-    if request.method == "POST":
+    gaps = identity_gaps(_profile())
+    if request.method == "POST" and gaps and request.form.get("action") != "skip":
+        error = _identity_error(gaps)
+    elif request.method == "POST":
         chosen = [org for org in request.form.getlist("organisations") if org in form.lookups]
         missing_required = [org for org, lookup in form.lookups.items() if lookup.required and org not in chosen]
         if request.form.get("action") == "skip" and not any(l.required for l in form.lookups.values()):
@@ -249,10 +293,8 @@ def consult(form_id: str):
         elif not chosen:
             error = gettext("Tick at least one organisation, or choose to fill in the form without consulting them.")
         else:
-            statuses = government.consult(current_user.id, _profile(), chosen)
-            if government.NO_IDENTITY in statuses.values():
-                flash(gettext("Add your social insurance number to your profile so the organisations can find "
-                              "your file."), "warning")
+            # Exactly the fields this page lists for each organisation ticked, nothing more.
+            government.consult(current_user.id, _profile(), {org: list(form.lookups[org].fields) for org in chosen})
             return redirect(_review_url(form_id, journey_id))
     lookups = [{"organisation": org, "name": _org_name(org), "purpose": lookup.purpose[lang],
                 "required": lookup.required, "fields": [label[lang] for label in lookup.fields.values()]}
@@ -261,19 +303,26 @@ def consult(form_id: str):
         return redirect(_review_url(form_id, journey_id))
     return render_template(
         "forms/consult.html", definition=form.definition, lang=lang, lookups=lookups, error=error,
-        page_has_errors=error is not None, journey_id=journey_id,
+        page_has_errors=error is not None, journey_id=journey_id, gaps=gaps, profile_url=url_for("dossier.profile"),
         can_skip=not any(item["required"] for item in lookups),
         back_url=url_for("runner.result", journey_id=journey_id) if journey_id else url_for("forms.my_forms"),
     ), (400 if error else 200)
 
 
+def _identity_error(gaps: list[str]) -> str:
+    return gettext("To consult the organisations, add to your profile: %(missing)s.", missing=", ".join(gaps))
+
+
 @bp.route("/mon-dossier/informations-gouvernementales", methods=["GET", "POST"])
-@login_required
+@verified_required
 def government_information():
     lang = current_language()
     wanted = government.lookup_fields()
     error = None
-    if request.method == "POST":
+    gaps = identity_gaps(_profile())
+    if request.method == "POST" and gaps and request.form.get("action") != "forget":
+        error = _identity_error(gaps)
+    elif request.method == "POST":
         if request.form.get("action") == "forget":
             government.forget(current_user.id)
             audit.record("government_reads_deleted", current_user.id)
@@ -284,10 +333,8 @@ def government_information():
         if not chosen:
             error = gettext("Tick at least one organisation to consult.")
         else:
-            statuses = government.consult(current_user.id, _profile(), chosen)
-            if government.NO_IDENTITY in statuses.values():
-                flash(gettext("Add your social insurance number to your profile so the organisations can find "
-                              "your file."), "warning")
+            # The page lists, for each organisation, every field it may be asked: exactly those are read.
+            government.consult(current_user.id, _profile(), {org: list(wanted[org]) for org in chosen})
             return redirect(url_for("forms.government_information"))
     reads = government.reads_of(current_user.id)
     organisations = []
@@ -296,17 +343,20 @@ def government_information():
         organisations.append({
             "id": org, "name": _org_name(org), "status": read.status if read else None,
             "read_at": _when(read.read_at) if read and read.read_at else None,
+            "failed_at": _when(read.failed_at) if read and read.failed_at else None,
             "fields": [label[lang] for label in fields.values()],
             "data": [(fields[name][lang], _show_read_value(value)) for name, value in (read.data.items() if read else [])
                      if name in fields],
         })
     return render_template("forms/government.html", organisations=organisations, error=error,
-                           page_has_errors=error is not None), (400 if error else 200)
+                           page_has_errors=error is not None, gaps=gaps,
+                           profile_url=url_for("dossier.profile")), (400 if error else 200)
 
 
 def _show_read_value(value) -> str:
-    if isinstance(value, str) and HEALTH_NUMBER.fullmatch(value):
-        return f"{value[:4]} {value[4:8]} {value[8:]}"
+    masked = mask_number(value)
+    if masked:
+        return masked
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, dict):

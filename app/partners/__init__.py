@@ -1,17 +1,19 @@
 """Partner registries: stand-ins for the organisations' own systems, as a separate WSGI app.
 
-`create_partners_app(config)` builds it (own database, own tables, own secret check). The portal
+`create_partners_app(config)` builds it (own database, own tables, own secret check, a cap on
+request size read before the body, security headers on every answer). The portal
 mounts it under /partenaires (`flask serve`); `flask partners serve --port 5001` runs it alone, at
 the same /partenaires prefix so `PARTNERS_BASE_URL` only changes host and port.
 """
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
 
 from app.partners.faults import FaultBoard
 from app.partners.store import make_engine, prepare
@@ -20,6 +22,15 @@ from app.partners.store import make_engine, prepare
 DEFAULT_REGISTRIES = ("dec", "ramq", "retraite-quebec", "revenu-quebec", "arc", "service-canada", "rqap",
                       "saaq", "elections-quebec", "mess")
 PREFIX = "/partenaires"
+# Declarations and look-ups are a few kilobytes: anything bigger is refused before it is read.
+MAX_BODY_BYTES = 64 * 1024
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 @dataclass
@@ -27,7 +38,8 @@ class RegistriesState:
     engine: object
     secret: str
     organisations: frozenset[str]
-    faults: FaultBoard = field(default_factory=FaultBoard)
+    faults: FaultBoard
+    max_body_bytes: int = MAX_BODY_BYTES
 
 
 def registry_ids(journeys_dir: str | Path | None) -> tuple[str, ...]:
@@ -42,27 +54,39 @@ def registry_ids(journeys_dir: str | Path | None) -> tuple[str, ...]:
 
 
 def create_partners_app(config: dict) -> Flask:
-    """config: DATABASE_URL, HMAC_SECRET (required), ORGANISATIONS (ids), FAULTS ({org: {...}})."""
+    """config: DATABASE_URL, HMAC_SECRET (required), ORGANISATIONS (ids), FAULTS ({org: {...}}),
+    MAX_BODY_BYTES (64 KiB by default)."""
     if not config.get("HMAC_SECRET"):
         raise ValueError("the partner registries need HMAC_SECRET")
     app = Flask("app.partners")
     app.config["JSON_SORT_KEYS"] = False
+    max_body = int(config.get("MAX_BODY_BYTES") or MAX_BODY_BYTES)
+    # Werkzeug refuses a bigger Content-Length and stops reading a chunked body one byte past the
+    # cap, so the registries can tell "exactly the cap" from "more" (413) without reading further.
+    app.config["MAX_CONTENT_LENGTH"] = max_body + 1
     engine = make_engine(config["DATABASE_URL"])
     prepare(engine)
     app.extensions["partners"] = RegistriesState(
         engine=engine,
         secret=config["HMAC_SECRET"],
         organisations=frozenset(config.get("ORGANISATIONS") or DEFAULT_REGISTRIES),
-        faults=FaultBoard(config.get("FAULTS")),
+        faults=FaultBoard(engine, config.get("FAULTS")),
+        max_body_bytes=max_body,
     )
     from app.partners.api import bp
 
     app.register_blueprint(bp)
 
-    @app.errorhandler(404)
-    @app.errorhandler(405)
-    def not_found(error):
-        return jsonify({"error": "not_found", "message": error.description}), error.code
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 400: "bad_request"}
+        return jsonify({"error": codes.get(error.code, "http_error"), "message": error.description}), error.code
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers[name] = value
+        return response
 
     return app
 

@@ -6,25 +6,36 @@
     POST /<org>/v1/lookups               what the registry knows about a person, for prefill
     GET|PUT|DELETE /<org>/v1/admin/faults  the simulated faults of this registry
     GET  /<org>/v1/admin/stats           how many declarations it holds (tests and benchmarks)
+    GET  /openapi.json                   the OpenAPI 3 description of this API (unsigned)
 
-Every call carries the `X-Parcours-Signature` header (see signing.py); answers are JSON.
+Every other call carries the `X-Parcours-Signature` header (see signing.py): signed less than five
+minutes ago, with a nonce never seen before, over the exact method, path, Idempotency-Key and body.
+Bodies are capped in size before they are read and in nesting depth before they are parsed; answers
+are JSON. A look-up must name the person by NAS, family name and birth date, and finds them only
+when all three match.
 """
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import re
 import secrets
 import time
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from app.partners import schemas, signing, store
+from app.partners import openapi, schemas, signing, store
 from app.partners.faults import FaultError
 
 bp = Blueprint("registries", __name__)
 MAX_KEY_LENGTH = 100
+MAX_JSON_DEPTH = 16
+UNSIGNED_ENDPOINTS = {"registries.index", "registries.openapi_document"}
+_STRUCTURE = re.compile(rb'[\[\]{}"\\]')
+_requests = itertools.count()  # every so many signed requests, expired nonces are deleted
 
 
 def state():
@@ -39,12 +50,71 @@ def known_registry(endpoint, values):
 
 @bp.before_request
 def require_signature():
-    if request.endpoint == "registries.index":
+    if request.endpoint in UNSIGNED_ENDPOINTS:
         return None
-    if not signing.verify(state().secret, request.method, request.path, request.get_data(),
-                          request.headers.get(signing.HEADER)):
+    length = request.content_length
+    if length is not None and length > state().max_body_bytes:
+        # Refused on the header alone: not one byte of the body is read.
+        return problem(413, "too_large", f"The body may not exceed {state().max_body_bytes} bytes.")
+    g.body = bounded_read(request.stream, state().max_body_bytes + 1)
+    if len(g.body) > state().max_body_bytes:
+        return problem(413, "too_large", f"The body may not exceed {state().max_body_bytes} bytes.")
+    key = request.headers.get("Idempotency-Key", "")
+    signed = signing.verify(state().secret, request.method, request.path, g.body, key,
+                            request.headers.get(signing.HEADER))
+    if signed is None:
         return problem(401, "bad_signature", "Missing or invalid X-Parcours-Signature header.")
+    if not signing.fresh(signed):
+        return problem(401, "stale_signature",
+                       f"The signature is more than {signing.WINDOW_SECONDS} seconds away from the registry's clock.")
+    if next(_requests) % 500 == 0:
+        store.forget_expired_nonces(state().engine)
+    if not store.remember_nonce(state().engine, signed.nonce, signing.WINDOW_SECONDS):
+        return problem(401, "replayed_request", "This signed request was already received.")
     return None
+
+
+def bounded_read(stream, limit: int) -> bytes:
+    """At most `limit` bytes (a chunked body has no length: one byte past the cap is enough to refuse)."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = stream.read(limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when the JSON nests objects or arrays more than `limit` deep (strings do not count)."""
+    depth, in_string, escaped, last = 0, False, False, -1
+    for match in _STRUCTURE.finditer(body):  # one pass, linear in the size of the body
+        char, position = match.group(), match.start()
+        if escaped and position == last + 1:
+            escaped, last = False, position
+            continue
+        escaped, last = False, position
+        if char == b"\\":
+            escaped = in_string
+        elif char == b'"':
+            in_string = not in_string
+        elif not in_string:
+            depth += 1 if char in (b"[", b"{") else -1
+            if depth > limit:
+                return True
+    return False
+
+
+def json_body():
+    """The parsed JSON body, or an error response (400) when it is not JSON or nests too deep."""
+    body = g.get("body", b"")
+    if too_deep(body):
+        return None, problem(400, "too_deep", f"The JSON may not nest more than {MAX_JSON_DEPTH} levels.")
+    try:
+        return json.loads(body), None
+    except (ValueError, RecursionError):
+        return None, problem(400, "invalid_json", "The body is not valid JSON.")
 
 
 def problem(status: int, code: str, message: str, **extra):
@@ -71,6 +141,11 @@ def index():
     return jsonify({"registries": sorted(state().organisations), "schema_version": schemas.SCHEMA_VERSION})
 
 
+@bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document(sorted(state().organisations), request.script_root))
+
+
 @bp.post("/<org>/v1/declarations")
 def receive_declaration(org: str):
     failure = simulate_faults(org)
@@ -80,11 +155,10 @@ def receive_declaration(org: str):
     if not key or len(key) > MAX_KEY_LENGTH:
         return problem(400, "idempotency_key_required",
                        f"An Idempotency-Key header of 1 to {MAX_KEY_LENGTH} characters is required.")
-    body = request.get_data()
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return problem(400, "invalid_json", "The body is not valid JSON.")
+    body = g.body
+    payload, failure = json_body()
+    if failure is not None:
+        return failure
     errors = schemas.validation_errors(org, payload)
     if errors:
         return problem(422, "invalid_declaration", "The declaration does not match the schema.", errors=errors)
@@ -166,20 +240,27 @@ def lookup(org: str):
     failure = simulate_faults(org)
     if failure is not None:
         return failure
-    payload = request.get_json(silent=True)
-    subject = payload.get("subject") if isinstance(payload, dict) else None
-    wanted = payload.get("fields", []) if isinstance(payload, dict) else None
-    if not isinstance(subject, dict) or not isinstance(subject.get("sin"), str) or not isinstance(wanted, list):
-        return problem(400, "invalid_lookup", 'Expected {"subject": {"sin": ...}, "fields": [...]}.')
+    payload, failure = json_body()
+    if failure is not None:
+        return failure
+    errors = schemas.lookup_errors(payload)
+    if errors:
+        return problem(400, "invalid_lookup", 'Expected {"subject": {"sin", "family_name", "birth_date"}, '
+                       '"fields": [...]}.', errors=errors)
+    subject, wanted = payload["subject"], set(payload["fields"])
     with state().engine.connect() as connection:
         found = connection.execute(select(store.records.c.data).where(
             store.records.c.organisation == org, store.records.c.sin == subject["sin"])).scalar_one_or_none()
-    # Other identifiers given must match too: a NAS alone with the wrong name finds nothing.
-    if found is None or any(subject.get(name) and str(subject[name]).casefold() != str(found.get(name, "")).casefold()
-                            for name in ("birth_date", "family_name")):
+    # NAS, family name and birth date must all match: a NAS alone (someone else's) finds nothing.
+    if found is None or not _same_person(subject, found):
         return jsonify({"found": False}), 404
-    data = {name: value for name, value in found.items() if not wanted or name in wanted}
+    data = {name: value for name, value in found.items() if name in wanted}
     return jsonify({"found": True, "data": data, "read_at": store.utcnow().isoformat()})
+
+
+def _same_person(subject: dict, record: dict) -> bool:
+    return (" ".join(subject["family_name"].split()).casefold() == str(record.get("family_name", "")).casefold()
+            and subject["birth_date"] == record.get("birth_date"))
 
 
 @bp.route("/<org>/v1/admin/faults", methods=["GET", "PUT", "DELETE"])
@@ -188,8 +269,11 @@ def faults(org: str):
     if request.method == "DELETE":
         return jsonify(board.reset(org).as_dict())
     if request.method == "PUT":
+        settings, failure = json_body()
+        if failure is not None:
+            return failure
         try:
-            return jsonify(board.update(org, request.get_json(silent=True)).as_dict())
+            return jsonify(board.update(org, settings).as_dict())
         except FaultError as error:
             return problem(422, "invalid_faults", str(error))
     return jsonify(board.get(org).as_dict())

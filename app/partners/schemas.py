@@ -1,8 +1,10 @@
-"""What each registry accepts: one JSON Schema per (organisation, declaration kind).
+"""What each registry accepts: one JSON Schema per (organisation, declaration kind), and the look-up body.
 
-The partner field names are a fixed vocabulary shared with the journeys' `declaration` blocks. Every
-registry rejects fields outside its kind's vocabulary (least data is checked on both sides), checks
-types and formats, and requires the few fields without which the declaration means nothing.
+The partner field names are a fixed vocabulary shared with the journeys' `declaration` blocks. Each
+registry receives only the kinds and fields it needs (`ORGANISATION_FIELDS`: the RAMQ has no use for
+a parent's NAS) and rejects anything else (`additionalProperties: false`), so least data is checked
+on both sides; it checks types and formats, and requires the few fields without which the
+declaration means nothing. A look-up names the person by NAS, family name and birth date, all three.
 """
 from __future__ import annotations
 
@@ -70,6 +72,39 @@ VOCABULARY: dict[str, dict[str, dict]] = {
 }
 KINDS = tuple(VOCABULARY)
 
+_BIRTH_CHILD = ("child_given_names", "child_family_name", "child_birth_date")
+_PARENT = ("parent_given_names", "parent_family_name")
+_MOVER = ("given_names", "family_name", "birth_date", "new_address", "effective_date")
+_DEATH = ("deceased_given_names", "deceased_family_name", "deceased_birth_date", "death_date")
+_DECLARANT = ("declarant_given_names", "declarant_family_name", "declarant_relationship")
+# (registry, kind) -> the fields that registry needs for that kind; a kind not listed is not received.
+ORGANISATION_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("dec", "naissance"): (*_BIRTH_CHILD, "child_sex", "birth_place", *_PARENT, "parent_address"),
+    ("ramq", "naissance"): (*_BIRTH_CHILD, "child_sex", *_PARENT, "parent_address"),
+    ("retraite-quebec", "naissance"): (*_BIRTH_CHILD, *_PARENT, "parent_sin", "parent_address"),
+    ("rqap", "naissance"): ("child_birth_date", *_PARENT, "parent_sin"),
+    ("ramq", "changement_adresse"): _MOVER,
+    ("saaq", "changement_adresse"): _MOVER,
+    ("elections-quebec", "changement_adresse"): _MOVER,
+    ("revenu-quebec", "changement_adresse"): (*_MOVER, "sin"),
+    ("retraite-quebec", "changement_adresse"): (*_MOVER, "sin"),
+    ("arc", "changement_adresse"): (*_MOVER, "sin"),
+    ("dec", "deces"): tuple(VOCABULARY["deces"]),
+    ("ramq", "deces"): _DEATH,
+    ("saaq", "deces"): _DEATH,
+    ("service-canada", "deces"): _DEATH,
+    ("retraite-quebec", "deces"): (*_DEATH, *_DECLARANT),
+    ("revenu-quebec", "deces"): (*_DEATH, *_DECLARANT),
+}
+
+
+def accepted_kinds(organisation: str) -> list[str]:
+    return [kind for kind in KINDS if (organisation, kind) in ORGANISATION_FIELDS]
+
+
+def accepted_fields(organisation: str, kind: str) -> tuple[str, ...]:
+    return ORGANISATION_FIELDS.get((organisation, kind), ())
+
 # Without these a declaration of that kind cannot be acted on by anyone.
 REQUIRED_BY_KIND = {
     "naissance": ["child_birth_date"],
@@ -98,7 +133,7 @@ def declaration_schema(organisation: str, kind: str) -> dict:
             "declaration_id": {"type": "string", "minLength": 1, "maxLength": 64},
             "data": {
                 "type": "object",
-                "properties": VOCABULARY[kind],
+                "properties": {name: VOCABULARY[kind][name] for name in accepted_fields(organisation, kind)},
                 "required": required,
                 "additionalProperties": False,
             },
@@ -108,16 +143,35 @@ def declaration_schema(organisation: str, kind: str) -> dict:
     }
 
 
-ENVELOPE = {
+def envelope_schema(organisation: str) -> dict:
+    return {"type": "object", "properties": {"kind": {"enum": accepted_kinds(organisation)}}, "required": ["kind"]}
+
+
+LOOKUP_FIELD = {"type": "string", "pattern": r"^[a-z_]{1,60}$"}
+LOOKUP = {
     "type": "object",
-    "properties": {"kind": {"enum": list(KINDS)}},
-    "required": ["kind"],
+    "properties": {
+        "subject": {
+            "type": "object",
+            "properties": {"sin": SIN, "family_name": NAME, "birth_date": DATE},
+            "required": ["sin", "family_name", "birth_date"],
+            "additionalProperties": False,
+        },
+        "fields": {"type": "array", "items": LOOKUP_FIELD, "minItems": 1, "maxItems": 50, "uniqueItems": True},
+    },
+    "required": ["subject", "fields"],
+    "additionalProperties": False,
 }
+
+
+def lookup_errors(payload) -> list[dict]:
+    """Every problem with a look-up body (same shape as `validation_errors`); empty when valid."""
+    return _errors(Draft202012Validator(LOOKUP, format_checker=FormatChecker()), payload)
 
 
 def validation_errors(organisation: str, payload) -> list[dict]:
     """Every problem with a payload as {"field": "data.child_birth_date", "message": ...}; empty when valid."""
-    envelope_errors = _errors(Draft202012Validator(ENVELOPE), payload)
+    envelope_errors = _errors(Draft202012Validator(envelope_schema(organisation)), payload)
     if envelope_errors:
         return envelope_errors
     validator = Draft202012Validator(declaration_schema(organisation, payload["kind"]),

@@ -3,13 +3,16 @@
 `partner_declarations` holds what each registry received; the unique constraint on
 (organisation, idempotency_key) is what makes a retried or concurrent delivery land once.
 `partner_records` holds the few files the registries already know, for the prefill look-ups.
+`partner_nonces` holds the nonce of every signed request until its signature window has passed
+(a replayed request is refused). `partner_faults` holds each registry's simulated faults, so they
+apply to the registry as a whole, whatever process serves the request.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import (JSON, Column, DateTime, Integer, MetaData, String, Table, UniqueConstraint,
-                        create_engine, event, func, insert, select)
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, UniqueConstraint,
+                        create_engine, delete, event, func, insert, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -39,6 +42,24 @@ records = Table(
     UniqueConstraint("organisation", "sin", name="uq_partner_records_sin"),
 )
 
+nonces = Table(
+    "partner_nonces", metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+faults = Table(
+    "partner_faults", metadata,
+    Column("organisation", String(40), primary_key=True),
+    Column("latency_ms", Integer, nullable=False, default=0),
+    Column("error_rate", Float, nullable=False, default=0.0),
+    Column("error_status", Integer, nullable=False, default=503),
+    Column("fail_next", Integer, nullable=False, default=0),
+    Column("timeout_seconds", Float, nullable=False, default=0.0),
+    Column("down", Boolean, nullable=False, default=False),
+    Column("delay_after_store_ms", Integer, nullable=False, default=0),
+)
+
 # Fictitious people (valid-checksum test NAS): what a registry "already knows" about them.
 SEED_RECORDS = [
     ("ramq", "130692544", {"family_name": "Tremblay", "birth_date": "1990-04-12",
@@ -62,8 +83,12 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a failing statement's error (and log line) must not carry the NAS or names it held.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        from app.core.files import private_sqlite_file
+
+        private_sqlite_file(url)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):
@@ -72,7 +97,7 @@ def make_engine(url: str) -> Engine:
             connection.execute("PRAGMA synchronous=NORMAL")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 def prepare(engine: Engine) -> None:
@@ -86,3 +111,19 @@ def prepare(engine: Engine) -> None:
                 ])
     except IntegrityError:
         pass  # another process seeded them at the same moment
+
+
+def remember_nonce(engine: Engine, nonce: str, window_seconds: int, now: datetime | None = None) -> bool:
+    """Keep a request's nonce for twice its signature window; False when it was already seen (a replay)."""
+    now = now or utcnow()
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(nonces), {"nonce": nonce, "expires_at": now + timedelta(seconds=2 * window_seconds)})
+    except IntegrityError:
+        return False
+    return True
+
+
+def forget_expired_nonces(engine: Engine, now: datetime | None = None) -> int:
+    with engine.begin() as connection:
+        return connection.execute(delete(nonces).where(nonces.c.expires_at < (now or utcnow()))).rowcount

@@ -19,6 +19,7 @@ from flask_babel import gettext
 
 from app.catalog import get_catalog
 from app.core.i18n import current_language
+from app.core.security import no_store
 from app.core.shared_pages import render_shared
 from app.runner import flow, prefill, store
 from app.runner.blueprint import bp
@@ -268,6 +269,7 @@ def _item_rows(journey, group, answers: dict, now) -> list[dict]:
 
 
 @bp.route("/parcours/<slug:journey_id>/verifier", methods=["GET", "POST"])
+@no_store  # every answer of the run on one page: never left in a shared computer's cache
 def check(journey_id: str):
     run, journey = load(journey_id)
     if run is None:

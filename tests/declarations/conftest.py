@@ -89,13 +89,19 @@ def served(registries):
 
 
 def queue_declaration(app, *, partners=("ramq",), data=None, user_id=1, run_id=None, clock=None) -> str:
-    """Put a declaration with one delivery per registry straight into the outbox; returns its id."""
+    """Put a declaration with one delivery per registry straight into the outbox; returns its id.
+    Without `data`, each registry gets the BIRTH fields it receives (only the RRQ and the RQAP take a NAS)."""
     import uuid
+
+    from app.partners.schemas import accepted_fields
+
+    def data_for(partner):
+        return dict(data) if data else {k: v for k, v in BIRTH.items() if k in accepted_fields(partner, "naissance")}
 
     with app.app_context():
         declaration, _ = outbox.submit(
             user_id=user_id, run_id=run_id or str(uuid.uuid4()), journey_id="devenir-parent", journey_version=1,
-            kind="naissance", payloads=[outbox.PartnerPayload(p, p, dict(data or BIRTH)) for p in partners],
+            kind="naissance", payloads=[outbox.PartnerPayload(p, p, data_for(p)) for p in partners],
             now=clock() if clock else None)
         return declaration.id
 

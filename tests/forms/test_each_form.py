@@ -41,7 +41,7 @@ CASES = [
          {**BIRTH_ANSWERS, "type_evenement": "adoption", "date_arrivee": "2026-02-25", "autre_parent": True},
          ["retraite-quebec", "ramq"],
          ("nas", "130 692 544"), ("enfant_prenoms", "Léa"),
-         ("numero_assurance_maladie", "TREM 9004 1212", "TREM 9004 1212"),
+         ("numero_assurance_maladie", "TREM •••• 1212", "TREM 9004 1212"),  # masked on the page, whole in the PDF
          {"numero_assurance_maladie": "ABCD12345678", "deja_prestataire": "oui"},
          {"nas": "130 692 544", "numero_assurance_maladie": "TREM 9004 1212", "date_arrivee": "2026-02-25",
           "deja_prestataire": "/no"}),

@@ -87,7 +87,7 @@ def test_consent_reads_and_the_dossier_shows_it_with_the_date(app, signed_in, ci
     assert page.h1.get_text(strip=True) == "Mes informations gouvernementales"
     ramq = page.find(id="read-ramq").get_text(" ", strip=True)
     assert "Consulté le" in ramq and "2027" in ramq  # card expiry, in words
-    assert "TREM 9004 1212" in ramq
+    assert "TREM •••• 1212" in ramq and "9004" not in ramq  # a registry's number is masked, like the profile's
     assert "1200, rue Saint-Denis" in page.find(id="read-revenu-quebec").get_text()
     assert "Pas encore consulté" in page.find(id="read-retraite-quebec").get_text()
     with app.app_context():

@@ -21,7 +21,7 @@ class SignedClient:
                 secret: str | None = None, raw: bytes | None = None, headers: dict | None = None):
         body = raw if raw is not None else (json.dumps(payload).encode() if payload is not None else b"")
         all_headers = {"Content-Type": "application/json",
-                       signing.HEADER: signing.sign(secret or self.secret, method, path, body)}
+                       signing.HEADER: signing.sign(secret or self.secret, method, path, body, key or "")}
         if key:
             all_headers["Idempotency-Key"] = key
         all_headers.update(headers or {})

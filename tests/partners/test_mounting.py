@@ -16,7 +16,7 @@ def signed_post(client, path, payload, secret, key="k-1"):
     body = json.dumps(payload).encode()
     return client.post("/partenaires" + path, data=body, headers={
         "Content-Type": "application/json", "Idempotency-Key": key,
-        signing.HEADER: signing.sign(secret, "POST", path, body)})
+        signing.HEADER: signing.sign(secret, "POST", path, body, key)})
 
 
 def test_the_portal_mounts_the_registries_and_registers_the_worker(app, tmp_path):
@@ -39,7 +39,7 @@ def test_the_portal_mounts_the_registries_and_registers_the_worker(app, tmp_path
 def test_standalone_registries_answer_under_the_same_prefix(tmp_path):
     wsgi = standalone_wsgi({"DATABASE_URL": f"sqlite:///{tmp_path / 'alone.db'}", "HMAC_SECRET": SECRET})
     client = Client(wsgi)
-    assert signed_post(client, "/saaq/v1/declarations", birth(), SECRET).status_code == 201
+    assert signed_post(client, "/dec/v1/declarations", birth(), SECRET).status_code == 201
     assert client.get("/ramq/v1/declarations").status_code == 404
 
 
@@ -53,7 +53,7 @@ def test_one_registry_per_partner_api_in_organisations_yaml(app):
 def test_every_journey_declaration_uses_the_registries_vocabulary(app):
     """The journeys' partner field names are the ones the registries validate (content cannot drift)."""
     from app.catalog import get_catalog
-    from app.partners.schemas import REQUIRED_BY_KIND, VOCABULARY
+    from app.partners.schemas import REQUIRED_BY_KIND, VOCABULARY, accepted_fields
 
     with app.app_context():
         catalog = get_catalog()
@@ -64,6 +64,9 @@ def test_every_journey_declaration_uses_the_registries_vocabulary(app):
         kind = journey.declaration.kind
         for partner in journey.declaration.partners:
             assert set(partner.fields) <= set(VOCABULARY[kind]), (journey.id, partner.organisation)
+            registry = catalog.organisations[partner.organisation].partner_api
+            # Each registry receives exactly what it needs: a journey cannot send it more.
+            assert set(partner.fields) <= set(accepted_fields(registry, kind)), (journey.id, partner.organisation)
             assert set(REQUIRED_BY_KIND[kind]) <= set(partner.fields), (journey.id, partner.organisation)
             assert catalog.organisations[partner.organisation].partner_api in registry_ids(app.config["JOURNEYS_DIR"])
             declared += 1

@@ -55,7 +55,7 @@ def test_same_idempotency_key_gives_the_same_reference_and_one_record(api):
     # The same key with another body is a client bug, not a retry.
     assert api.post(DECLARATIONS, birth(child_given_names="Zoé"), key="same-key").status_code == 409
     # Keys are per registry.
-    assert api.post("/saaq/v1/declarations", birth(), key="same-key").status_code == 201
+    assert api.post("/dec/v1/declarations", birth(), key="same-key").status_code == 201
 
 
 def test_concurrent_requests_with_one_key_store_one_record(registries):
@@ -81,16 +81,32 @@ def test_unknown_registry_is_404(api):
     assert api.post("/nasa/v1/declarations", birth(), key="k").status_code == 404
 
 
-def test_lookup_finds_a_seeded_person_by_sin_and_returns_only_the_fields_asked(api):
-    response = api.post("/ramq/v1/lookups", {"subject": {"sin": "130692544", "family_name": "tremblay"},
-                                             "fields": ["health_card_expiry"]})
+def test_lookup_finds_a_seeded_person_by_sin_name_and_birth_date_and_returns_only_the_fields_asked(api):
+    tremblay = {"sin": "130692544", "family_name": "tremblay", "birth_date": "1990-04-12"}
+    response = api.post("/ramq/v1/lookups", {"subject": tremblay, "fields": ["health_card_expiry"]})
     assert response.status_code == 200
     body = response.get_json()
     assert body["found"] is True and body["data"] == {"health_card_expiry": "2027-05-31"} and body["read_at"]
-    assert api.post("/ramq/v1/lookups", {"subject": {"sin": "130692544", "family_name": "Roy"},
-                                         "fields": []}).status_code == 404
-    assert api.post("/ramq/v1/lookups", {"subject": {"sin": "999999999"}, "fields": []}).get_json() == {"found": False}
-    assert api.post("/ramq/v1/lookups", {"fields": []}).status_code == 400
+    assert api.post("/ramq/v1/lookups", {"subject": {**tremblay, "family_name": "Roy"},
+                                         "fields": ["health_number"]}).status_code == 404
+    assert api.post("/ramq/v1/lookups", {"subject": {**tremblay, "birth_date": "1990-04-13"},
+                                         "fields": ["health_number"]}).status_code == 404
+    assert api.post("/ramq/v1/lookups", {"subject": {**tremblay, "sin": "046454286"},
+                                         "fields": ["health_number"]}).get_json() == {"found": False}
+    assert api.post("/ramq/v1/lookups", {"fields": ["health_number"]}).status_code == 400
+
+
+def test_a_nas_alone_never_reads_someone_elses_file(api):
+    """Issue 9: a profile holding only another person's NAS read their RAMQ file."""
+    for subject in ({"sin": "193456787"}, {"sin": "193456787", "family_name": "Gagnon"},
+                    {"sin": "193456787", "birth_date": "1948-09-30"},
+                    {"sin": "193456787", "family_name": "", "birth_date": ""}):
+        response = api.post("/ramq/v1/lookups", {"subject": subject, "fields": ["health_number"]})
+        assert response.status_code == 400, subject
+        assert "GAGR" not in response.get_data(as_text=True)
+    # and asking for no field in particular no longer hands over the whole file
+    gagnon = {"sin": "193456787", "family_name": "Gagnon", "birth_date": "1948-09-30"}
+    assert api.post("/ramq/v1/lookups", {"subject": gagnon, "fields": []}).status_code == 400
 
 
 def test_faults_are_set_through_the_signed_admin_endpoint(api):
@@ -122,7 +138,7 @@ def test_faults_can_come_from_config(tmp_path):
     from app.partners import create_partners_app
 
     app = create_partners_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "HMAC_SECRET": SECRET,
-                               "FAULTS": {"saaq": {"down": True}}})
+                               "FAULTS": {"dec": {"down": True}}})
     client = SignedClient(app)
-    assert client.post("/saaq/v1/declarations", birth(), key="x").status_code == 503
+    assert client.post("/dec/v1/declarations", birth(), key="x").status_code == 503
     assert client.post(DECLARATIONS, birth(), key="x").status_code == 201
