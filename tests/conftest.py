@@ -10,9 +10,14 @@ Content-Security-Policy would block them). Opt out for one request with
 """
 from __future__ import annotations
 
+import os
 import re
 
-import pytest
+# Tests run in development mode (app/core/config.py): apps they make, and the `flask` commands they
+# start, may generate their secrets. Production-mode tests set ENV themselves.
+os.environ.setdefault("PARCOURS_ENV", "development")
+
+import pytest  # noqa: E402
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -190,6 +195,39 @@ def extra_templates(app):
     yield add
     app.jinja_env.loader = original
     app.jinja_env.cache.clear()
+
+
+@pytest.fixture
+def make_app(app, tmp_path):
+    """`make_app(overrides)`: another app instance (another process, in effect) for one test, on its
+    own instance/ folder and, unless told, its own migrated SQLite database.
+
+    The rate limiter is one object shared by every app of this process (its decorators are bound at
+    import): its state is put back afterwards so the session's app keeps its own storage.
+    """
+    from app.auth.limits import limiter
+
+    saved = dict(vars(limiter))
+    count = 0
+
+    def make(overrides: dict | None = None, *, migrate: bool = True):
+        nonlocal count
+        count += 1
+        settings = {"INSTANCE_PATH": str(tmp_path / f"instance{count}"),
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.db'}",
+                    "WTF_CSRF_ENABLED": False,
+                    "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1,
+                    **(overrides or {})}
+        made = create_app(settings)
+        made.test_client_class = CheckedClient
+        if migrate:
+            with made.app_context():
+                upgrade(revision="heads")
+        return made
+
+    yield make
+    vars(limiter).clear()
+    vars(limiter).update(saved)
 
 
 @pytest.fixture(scope="session")

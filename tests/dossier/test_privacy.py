@@ -97,3 +97,40 @@ def test_retention_purge_deletes_only_old_anonymous_runs(app, user, make_run):
     assert count(app, StepProgress) == 0
     again = app.test_cli_runner().invoke(args=["retention", "purge"])
     assert "0 anonymous run(s) deleted" in again.output
+
+
+def test_old_anonymous_runs_disappear_without_any_command(app, user, make_run):
+    """The server's background service purges on a schedule: the privacy page's promise holds."""
+    import threading
+    import time
+
+    from app.dossier.retention import retention_service
+
+    assert retention_service in app.extensions["background_services"]
+    old = utcnow() - timedelta(days=31)
+    old_anonymous = make_run(None, status="in_progress", updated_at=old)
+    recent_anonymous = make_run(None, status="in_progress")
+    app.config["RETENTION_PURGE_INTERVAL_SECONDS"] = 0.05
+    stop = threading.Event()
+    service = threading.Thread(target=retention_service, args=(app, stop), daemon=True)
+    try:
+        service.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with app.app_context():
+                remaining = set(db.session.execute(select(Run.id)).scalars())
+                db.session.remove()
+            if old_anonymous not in remaining:
+                break
+            time.sleep(0.05)
+        # A second run arrives while the service runs: purged at the next tick, not at the next restart.
+        later = make_run(None, status="in_progress", updated_at=old)
+        time.sleep(0.3)
+        with app.app_context():
+            remaining = set(db.session.execute(select(Run.id)).scalars())
+    finally:
+        stop.set()
+        service.join(5)
+        app.config["RETENTION_PURGE_INTERVAL_SECONDS"] = 3600
+    assert remaining == {recent_anonymous}
+    assert later not in remaining
