@@ -8,10 +8,11 @@ days, later, no deadline.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Mapping, Optional
 
 from .conditions import as_date
+from .date_bounds import add_days
 from .deadlines import apply_rule
 from .definition import CompiledStep, JourneyDefinition
 from .engine import current_answers
@@ -61,7 +62,7 @@ def _group(deadline: Optional[date], anchor: date) -> str:
         return "no_deadline"
     if deadline < anchor:
         return "before"
-    return "within_30_days" if deadline <= anchor + timedelta(days=30) else "later"
+    return "within_30_days" if deadline <= add_days(anchor, 30) else "later"
 
 
 def build_plan(journey: JourneyDefinition, answers: Mapping, today: date,
@@ -69,7 +70,7 @@ def build_plan(journey: JourneyDefinition, answers: Mapping, today: date,
     current = current_answers(journey, answers, today)
     anchor = as_date(current.get(journey.journey.anchor_date)) if journey.journey.anchor_date else None
     reference = anchor or today
-    soon = today + timedelta(days=URGENT_DAYS)
+    soon = add_days(today, URGENT_DAYS)
     organisations = organisations if organisations is not None else journey.organisations
     steps = []
     for compiled in journey.compiled_steps:
