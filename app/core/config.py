@@ -64,7 +64,10 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     # Only failed sign-ins count, so a citizen who types their password right is never slowed down.
-    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    # Failures are throttled per (account, IP), so someone elsewhere cannot lock the owner out
+    # (NIST SP 800-63B 5.2.2); the per-account ceiling over all addresses stops online guessing.
+    LOGIN_FAILURES_PER_ACCOUNT_AND_IP = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ACCOUNT = "100 per 24 hours"
     LOGIN_FAILURES_PER_IP = "20 per 15 minutes"
     ACCOUNT_EMAILS_PER_IP = "10 per hour"
     # Mail: "file" writes .eml files under MAIL_DIR (instance/mail by default); "smtp" sends for real.
