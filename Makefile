@@ -7,8 +7,16 @@ VENDOR := static/vendor/qc-trousse-sdg
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
+# The dev commands below run in development mode (generated secrets in instance/). Anything else
+# that starts Parcours without PARCOURS_ENV and without debug is production (README,
+# "Production configuration"), and refuses to start without its secrets.
+export PARCOURS_ENV ?= development
+# Exact versions with hashes (requirements/*.lock), refreshed by `make lock`.
+APP_LOCK := requirements/app.lock
+TEST_LOCK := requirements/test.lock
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet
 
-.PHONY: run test install install-test vendor translations chromium wrk bench clean
+.PHONY: run test test-postgres install install-test lock vendor translations chromium wrk bench clean
 
 run: install vendor translations
 	mkdir -p instance
@@ -19,6 +27,11 @@ run: install vendor translations
 test: install-test vendor translations chromium
 	bash tests/run.sh
 
+# The same suite (browser tests aside) on a throw-away PostgreSQL database (PARCOURS_TEST_POSTGRES_URL
+# names the server; 127.0.0.1:5432, user postgres by default).
+test-postgres: install-test vendor translations
+	PARCOURS_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
 bench: install-test vendor translations wrk
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
@@ -28,13 +41,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(VENV)/.installed: $(APP_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(APP_LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+$(VENV)/.installed-test: $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(TEST_LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Refresh both lock files from pyproject.toml (newest versions allowed by it), then `make install-test`.
+lock: | $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(UV_COMPILE) -o $(APP_LOCK)
+	$(UV_COMPILE) --extra test -o $(TEST_LOCK)
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -10,9 +10,14 @@ Content-Security-Policy would block them). Opt out for one request with
 """
 from __future__ import annotations
 
+import os
 import re
 
-import pytest
+# Tests run in development mode (app/core/config.py): apps they make, and the `flask` commands they
+# start, may generate their secrets. Production-mode tests set ENV themselves.
+os.environ.setdefault("PARCOURS_ENV", "development")
+
+import pytest  # noqa: E402
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -129,13 +134,49 @@ class CheckedClient(FlaskClient):
         return response
 
 
+# `PARCOURS_TEST_DATABASE=postgres` (make test-postgres) runs the suite on PostgreSQL: every app the
+# tests make gets its own throw-away database, migrated by Alembic and dropped at the end.
+TEST_DATABASE = os.environ.get("PARCOURS_TEST_DATABASE", "sqlite").strip().lower()
+POSTGRES_SERVER = os.environ.get("PARCOURS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
+
+
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    database = tmp_path_factory.mktemp("db") / "test.db"
+def new_database_url(tmp_path_factory):
+    """`new_database_url(name)`: an empty database for one app: a SQLite file, or on PostgreSQL a
+    database with a random name (never a fixed one: the server is shared)."""
+    if TEST_DATABASE not in ("sqlite", "postgres"):
+        raise pytest.UsageError("PARCOURS_TEST_DATABASE must be sqlite or postgres")
+    created: list[str] = []
+    admin = None
+    if TEST_DATABASE == "postgres":
+        import secrets
+
+        import psycopg
+
+        conninfo = POSTGRES_SERVER.replace("postgresql+psycopg://", "postgresql://")
+        admin = psycopg.connect(conninfo + "/postgres", autocommit=True, connect_timeout=5)
+
+    def make(name: str = "test") -> str:
+        if admin is None:
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / (name + '.db')}"
+        database = f"parcours_test_{secrets.token_hex(5)}"
+        admin.execute(f'CREATE DATABASE "{database}"')
+        created.append(database)
+        return f"{POSTGRES_SERVER}/{database}"
+
+    yield make
+    if admin is not None:
+        for database in created:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def app(new_database_url):
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": new_database_url("test"),
         "WTF_CSRF_ENABLED": False,
     })
     # Every client made from this app (client, csrf_app.test_client(), ...) checks its pages.
@@ -190,6 +231,47 @@ def extra_templates(app):
     yield add
     app.jinja_env.loader = original
     app.jinja_env.cache.clear()
+
+
+@pytest.fixture
+def make_app(app, tmp_path, new_database_url):
+    """`make_app(overrides)`: another app instance (another process, in effect) for one test, on its
+    own instance/ folder and, unless told, its own migrated SQLite database.
+
+    The rate limiter is one object shared by every app of this process (its decorators are bound at
+    import): its state is put back afterwards so the session's app keeps its own storage.
+    """
+    from app.auth.limits import limiter
+
+    saved = dict(vars(limiter))
+    count = 0
+    shared = new_database_url("shared")
+    made: list = []
+
+    def make(overrides: dict | None = None, *, migrate: bool = True):
+        nonlocal count
+        count += 1
+        settings = {"INSTANCE_PATH": str(tmp_path / f"instance{count}"),
+                    "SQLALCHEMY_DATABASE_URI": shared,
+                    "WTF_CSRF_ENABLED": False,
+                    "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1,
+                    **(overrides or {})}
+        made_app = create_app(settings)
+        made.append(made_app)
+        made_app.test_client_class = CheckedClient
+        if migrate:
+            with made_app.app_context():
+                upgrade(revision="heads")
+        return made_app
+
+    yield make
+    vars(limiter).clear()
+    vars(limiter).update(saved)
+    from app.core.db import db as database
+
+    for made_app in made:
+        with made_app.app_context():
+            database.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.core.validators import no_control_characters
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -25,18 +27,18 @@ def email_field():
         _l("Email address"),
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[DataRequired(_l("Enter your email address")), Length(max=254, message=_l(
-            "Your email address must have at most 254 characters")), valid_email],
+            "Your email address must have at most 254 characters")), no_control_characters, valid_email],
     )
 
 
 class RegisterForm(FlaskForm):
     email = email_field()
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Create a password"))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Create a password")), no_control_characters])
 
 
 class LoginForm(FlaskForm):
     email = email_field()
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password")), no_control_characters])
     next = HiddenField()
 
 
@@ -45,7 +47,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Create a password"))])
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Create a password")), no_control_characters])
 
 
 class EmptyForm(FlaskForm):

@@ -39,12 +39,21 @@ def _after_login_url(target: str | None) -> str:
 
 # --- rate limits: only failures count -------------------------------------------------------------
 
-def _account_key() -> str:
-    """The per-account counter's key: a hash, so the limiter's storage (Redis) holds no email address."""
+def _account_hash() -> str | None:
+    """A hash of the posted address, so the limiter's storage (Redis) holds no email address."""
     email = normalize_email(request.form.get("email"))
-    if not email:
-        return "account-ip:" + get_remote_address()
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    return hashlib.sha256(email.encode()).hexdigest()[:32] if email else None
+
+
+def _account_key() -> str:
+    """The per-account ceiling's key: every address together, whoever tries."""
+    account = _account_hash()
+    return "account:" + account if account else "account-ip:" + get_remote_address()
+
+
+def _account_and_ip_key() -> str:
+    """The per-(account, IP) throttle's key: failures from elsewhere never block the owner's address."""
+    return f"account-ip:{_account_hash() or '-'}:{get_remote_address()}"
 
 
 def _login_failed(response) -> bool:
@@ -72,6 +81,9 @@ class NotSaved(Exception):
 @bp.route("/inscription", methods=["GET", "POST"])
 @limiter.limit(_limit("ACCOUNT_EMAILS_PER_IP"), methods=["POST"], deduct_when=_mail_sent, scope="account-mail")
 def register():
+    """A new address and one already registered get the same answer (no enumeration): a mail goes to
+    the address either way (confirm it, or "someone tried to create an account with your address"),
+    nobody is signed in, and both ways cost one password hash."""
     if current_user.is_authenticated:
         return redirect(url_for("dossier.home"))
     form = RegisterForm()
@@ -80,52 +92,44 @@ def register():
         problem = password_problem(form.password.data, email)
         if problem:
             form.password.errors.append(problem)
-        elif _user_by_email(email) is not None:
-            form.email.errors.append(_duplicate_email_message())
         else:
+            existing, user = _user_by_email(email), None
             try:
-                user = _create_account(email, form.password.data)
+                user = None if existing else _create_account(email, form.password.data)
             except EmailTaken:
-                form.email.errors.append(_duplicate_email_message())
+                existing = _user_by_email(email)
             except NotSaved:
                 return render_template("auth/register.html", form=form, failed=True), 500
-            else:
+            if user is not None:
                 _send_verification(user)
-                return redirect(url_for("auth.check_email"))
+            elif existing is not None:
+                hash_password(form.password.data)  # the work a new account costs
+                g.account_mail_sent = True
+                audit.record("account.registration_for_existing", existing.id)
+                db.session.commit()
+                mailer.send_account_exists(existing)
+            return redirect(url_for("auth.check_email"))
     return render_template("auth/register.html", form=form, failed=False)
 
 
-def _duplicate_email_message() -> str:
-    return gettext("An account already exists with this email address. Sign in, or reset your password "
-                   "if you have forgotten it.")
-
-
 def _create_account(email: str, password: str) -> User:
-    """One transaction: the user, their login session, the claimed runs and the audit event.
-    On any database error nothing is saved and the browser stays signed out."""
+    """One transaction: the user and the audit event. On any database error nothing is saved.
+    The visitor is not signed in: they sign in with their password (which claims their runs)."""
     try:
         user = User(email=email, password_hash=hash_password(password), roles=[CITIZEN])
         db.session.add(user)
         db.session.flush()
-        claimed = claiming.claim_session_runs(user)
-        audit.record("account.registered", user.id, claimed_runs=claimed)
-        sessions.start(user)
-        claiming.restore_user_runs(user)
+        audit.record("account.registered", user.id)
         db.session.commit()
         return user
     except IntegrityError as error:
-        _undo_login()
+        db.session.rollback()
         raise EmailTaken from error
     except SQLAlchemyError as error:
         # Only the error's type: its message would carry the SQL parameters (the email address).
         log.error("registration failed and was rolled back (%s)", type(error).__name__)
-        _undo_login()
+        db.session.rollback()
         raise NotSaved from error
-
-
-def _undo_login() -> None:
-    db.session.rollback()
-    sessions.end(keep=sessions.KEPT_KEYS)
 
 
 def _send_verification(user: User) -> None:
@@ -163,6 +167,8 @@ def resend_verification():
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit(_limit("LOGIN_FAILURES_PER_IP"), methods=["POST"], deduct_when=_login_failed, scope="login-ip")
+@limiter.limit(_limit("LOGIN_FAILURES_PER_ACCOUNT_AND_IP"), methods=["POST"], key_func=_account_and_ip_key,
+               deduct_when=_login_failed, scope="login-account-ip")
 @limiter.limit(_limit("LOGIN_FAILURES_PER_ACCOUNT"), methods=["POST"], key_func=_account_key,
                deduct_when=_login_failed, scope="login-account")
 def login():
@@ -211,11 +217,15 @@ def logged_out():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = _user_by_email(normalize_email(form.email.data))
+        email = normalize_email(form.email.data)
+        user = _user_by_email(email)
+        g.account_mail_sent = True
+        # The same answer, the same work (one mail) whether or not an account exists: neither this page
+        # nor its timing may reveal who is registered.
         if user is not None:
-            g.account_mail_sent = True
             mailer.send_reset(user, tokens.reset_token(user))
-        # The same answer whether or not an account exists: this page must not reveal who is registered.
+        else:
+            mailer.send_no_account(email)
         return render_template("auth/reset_sent.html")
     return render_template("auth/forgot_password.html", form=form)
 

@@ -1,8 +1,17 @@
-"""Configuration: defaults here, overridden by `instance/config.py` and `PARCOURS_*` environment variables."""
+"""Configuration: defaults here, overridden by `instance/config.py` and `PARCOURS_*` environment variables.
+
+Two modes (README, "Production configuration"):
+  - production: `PARCOURS_ENV=production`, and also whenever PARCOURS_ENV is unset and the app is
+    neither in debug (FLASK_DEBUG) nor testing. Every secret and shared service must be configured;
+    if one is missing the app refuses to start and lists them all. Nothing is generated.
+  - development: `PARCOURS_ENV=development` (the Makefile's `make run`, `make test`, `make bench`
+    set it), debug or testing. Missing secrets are generated into instance/ (git-ignored).
+"""
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +32,15 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_SECURE = False  # forced on in production
+    # "production" or "development" (PARCOURS_ENV); unset means production unless debug or testing.
+    ENV = None
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port are trusted
+    # (werkzeug ProxyFix); 0 = none: the headers are ignored.
+    PROXY_FIX_HOPS = 0
+    # Host names the app answers to (any other Host header gets a 400). In production the host of
+    # PUBLIC_BASE_URL is always added; in development the loopback names are the default.
+    TRUSTED_HOSTS = None
     # A citizen may read a question for a long time: the CSRF token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -33,6 +50,7 @@ class Config:
     # Accounts and Mon dossier (app/auth, app/dossier).
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False  # forced on in production
     HSTS_ENABLED = True  # sent whenever the app is not in debug mode
     IDLE_TIMEOUT_MINUTES = 30
     IDLE_WARNING_MINUTES = 25
@@ -47,7 +65,10 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     # Only failed sign-ins count, so a citizen who types their password right is never slowed down.
-    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    # Failures are throttled per (account, IP), so someone elsewhere cannot lock the owner out
+    # (NIST SP 800-63B 5.2.2); the per-account ceiling over all addresses stops online guessing.
+    LOGIN_FAILURES_PER_ACCOUNT_AND_IP = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ACCOUNT = "100 per 24 hours"
     LOGIN_FAILURES_PER_IP = "20 per 15 minutes"
     ACCOUNT_EMAILS_PER_IP = "10 per hour"
     # Mail: "file" writes .eml files under MAIL_DIR (instance/mail by default); "smtp" sends for real.
@@ -67,6 +88,10 @@ class Config:
     FIELD_ENCRYPTION_KEY_ID = None
     # Law 25: anonymous runs are deleted this many days after their last change (`flask retention purge`).
     RETENTION_DAYS = 30
+    # The purge runs as a background service of every server process (app/dossier/retention.py),
+    # at this interval; set RETENTION_IN_PROCESS=False when a timer runs `flask retention purge`.
+    RETENTION_IN_PROCESS = True
+    RETENTION_PURGE_INTERVAL_SECONDS = 3600
     # Déclaration unique (app/declarations) and partner registries (app/partners).
     PARTNERS_BASE_URL = "http://127.0.0.1:5000/partenaires"
     PARTNER_HMAC_SECRET = None  # shared with the registries; a dev value is made in instance/
@@ -86,6 +111,17 @@ class Config:
     OPS_MAILBOX = None
 
 
+DEVELOPMENT_HOSTS = ["localhost", "127.0.0.1", "::1"]
+# Settings production cannot run without, and why (shown when the app refuses to start).
+REQUIRED_IN_PRODUCTION = {
+    "SECRET_KEY": "signs sessions and mail links; every process must share it",
+    "FIELD_ENCRYPTION_KEYS": "encrypts NAS, RAMQ numbers and declarations; every process must share it",
+    "PARTNER_HMAC_SECRET": "signs requests to the partner registries",
+    "PUBLIC_BASE_URL": "the https:// address put in mails (never taken from the Host header)",
+    "RATELIMIT_STORAGE_URI": "a rate-limit store shared by every process (redis://...), not memory://",
+}
+
+
 def configure(app, overrides: dict | None = None) -> None:
     """Layer the configuration: defaults, instance/config.py, environment, then explicit overrides."""
     app.config.from_object(Config)
@@ -99,6 +135,58 @@ def configure(app, overrides: dict | None = None) -> None:
         # A SQLite file never drops a connection: checking it before each use is a wasted query.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             key: value for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if key != "pool_pre_ping"}
+    if is_production(app):
+        _configure_production(app)
+    else:
+        _configure_development(app)
+
+
+def is_production(app) -> bool:
+    env = str(app.config.get("ENV") or "").strip().lower()
+    if env:
+        if env not in ("production", "development"):
+            from app.core.factory import exit_with
+
+            exit_with(f"Parcours: PARCOURS_ENV must be 'production' or 'development', not {env!r}.")
+        return env == "production"
+    return not (app.debug or app.config.get("TESTING"))
+
+
+def production_problems(config) -> list[str]:
+    """Every setting production lacks, as readable lines (empty when production may start)."""
+    problems = [f"PARCOURS_{name} is not set: {why}" for name, why in REQUIRED_IN_PRODUCTION.items()
+                if not config.get(name)]
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "")
+    if storage.startswith("memory://"):
+        problems.append(f"PARCOURS_RATELIMIT_STORAGE_URI is {storage}: {REQUIRED_IN_PRODUCTION['RATELIMIT_STORAGE_URI']}")
+    base = config.get("PUBLIC_BASE_URL")
+    if base and (urlsplit(str(base)).scheme != "https" or not urlsplit(str(base)).hostname):
+        problems.append(f"PARCOURS_PUBLIC_BASE_URL must be an https:// address, not {base!r}")
+    return problems
+
+
+def _configure_production(app) -> None:
+    problems = production_problems(app.config)
+    if problems:
+        from app.core.factory import exit_with
+
+        exit_with("Parcours refuses to start in production mode (PARCOURS_ENV=production, or not debug):\n  - "
+                  + "\n  - ".join(problems)
+                  + "\nSet them in the environment (README, \"Production configuration\"), or run in "
+                    "development with PARCOURS_ENV=development.")
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["REMEMBER_COOKIE_SECURE"] = True
+    public_host = urlsplit(app.config["PUBLIC_BASE_URL"]).hostname
+    app.config["TRUSTED_HOSTS"] = _unique([public_host, *_as_list(app.config.get("TRUSTED_HOSTS"))])
+    if not app.config.get("MAIL_DIR"):
+        app.config["MAIL_DIR"] = str(Path(app.instance_path) / "mail")
+    if not app.config.get("PARTNERS_DATABASE_URL"):
+        app.config["PARTNERS_DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "partners.db")
+
+
+def _configure_development(app) -> None:
+    """Development only: secrets generated into instance/ so a restart keeps sessions and data."""
+    app.config["TRUSTED_HOSTS"] = _unique(_as_list(app.config.get("TRUSTED_HOSTS")) or DEVELOPMENT_HOSTS)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret(Path(app.instance_path))
     if not app.config.get("FIELD_ENCRYPTION_KEYS"):
@@ -111,6 +199,18 @@ def configure(app, overrides: dict | None = None) -> None:
         app.config["PARTNER_HMAC_SECRET"] = _local_secret(Path(app.instance_path), "partner_hmac_secret")
     if not app.config.get("PARTNERS_DATABASE_URL"):
         app.config["PARTNERS_DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "partners.db")
+
+
+def _as_list(value) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return list(value)
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(value for value in values if value))
 
 
 def _local_secret(instance: Path, name: str = "secret_key") -> str:

@@ -11,6 +11,7 @@ place (e.g. "profiles.sin_encrypted:42"), so a value copied to another row or co
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -53,8 +54,11 @@ def encrypt(plaintext: str, associated_data: str) -> str:
 def decrypt(token: str, associated_data: str) -> str:
     _, keys = _keys()
     key_id, _, payload = token.partition(".")
-    if key_id not in keys or not payload:
-        raise DecryptionError("unknown key id or malformed token")
+    if not payload:
+        raise DecryptionError("malformed token")
+    if key_id not in keys:
+        raise DecryptionError(f"the value was encrypted with key {key_id!r}, which this process does not have: "
+                              "every process sharing a database must share FIELD_ENCRYPTION_KEYS")
     try:
         blob = base64.urlsafe_b64decode(payload.encode())
         plain = AESGCM(keys[key_id]).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated_data.encode())
@@ -76,13 +80,23 @@ def new_key() -> str:
 
 
 def local_dev_keys(instance: Path) -> dict[str, str]:
-    """Development only: a key file kept in instance/ (git-ignored, mode 600) so data survives restarts."""
+    """Development only: a key file kept in instance/ (git-ignored, mode 600) so data survives restarts.
+
+    The key id carries the key's fingerprint ("dev-1a2b3c4d"): two development processes sharing one
+    database with different instance/ keys can never silently mix their data; a value written by
+    the other one names a key this one lacks (a clear `DecryptionError`, see app/core/errors.py).
+    """
     from app.core.files import write_private
 
     key_file = instance / "field_keys.json"
     if not key_file.exists():
+        key = new_key()
         try:
-            write_private(key_file, json.dumps({"dev1": new_key()}), exclusive=True)
+            write_private(key_file, json.dumps({dev_key_id(key): key}), exclusive=True)
         except FileExistsError:
             pass  # another process made it first: use theirs
     return json.loads(key_file.read_text())
+
+
+def dev_key_id(key: str) -> str:
+    return "dev-" + hashlib.sha256(base64.b64decode(key)).hexdigest()[:8]

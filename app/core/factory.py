@@ -5,6 +5,7 @@ import sys
 
 from flask import Flask
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core import config, cookie_session, errors, fragments, i18n, redaction, security, serve, shared_pages
 from app.core.db import db, harden, migrate
@@ -14,14 +15,20 @@ csrf = CSRFProtect()
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    # INSTANCE_PATH (tests, or two processes on one machine) moves instance/: config.py, dev secrets.
+    instance_path = (overrides or {}).get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(
         "app",
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(instance_path),
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder="core/templates",
     )
     config.configure(app, overrides)
     harden(app)
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops > 0:
+        # Only as many proxies as configured are believed: a client cannot forge its IP or scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     cookie_session.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)

@@ -28,7 +28,9 @@ class Declaration(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     # What the citizen quotes on the phone, e.g. DU-2026-7KQ4-M2XD.
     number: Mapped[str] = mapped_column(String(24), unique=True)
-    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    # NULL once the account is deleted while deliveries were pending: they still go out, then the
+    # retention purge removes the declaration (app/declarations/privacy.py).
+    user_id: Mapped[Optional[int]] = mapped_column(Integer, index=True, nullable=True)
     # One declaration per run: submitting twice (double click, back button) finds the first one.
     run_id: Mapped[str] = mapped_column(String(36), unique=True)
     journey_id: Mapped[str] = mapped_column(String(80))

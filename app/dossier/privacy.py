@@ -4,7 +4,10 @@ purge of old anonymous runs.
 Other packages that keep data linked to a user or a run register hooks in `app.extensions`:
   - "dossier_export_sections": callables (user) -> (section name, JSON-able data) added to the export;
   - "run_deletion_hooks": callables (run_ids: list[str]) -> None, run before runs are deleted;
-  - "user_deletion_hooks": callables (user_id: int) -> None, run before the user row is deleted.
+  - "user_deletion_hooks": callables (user_id: int) -> None, run before the user row is deleted;
+  - "pending_before_deletion": callables (user_id: int) -> list of {number, organisations}: what
+    will still be sent after the account is deleted (shown on the confirmation pages);
+  - "retention_hooks": callables () -> int, run by the retention purge.
 Hooks run inside the same transaction, so a failure leaves everything as it was.
 """
 from __future__ import annotations
@@ -91,6 +94,10 @@ def delete_runs(run_ids: list[str]) -> None:
     db.session.execute(delete(Run).where(Run.id.in_(run_ids)))
 
 
+def pending_before_deletion(user_id: int) -> list[dict]:
+    return [item for hook in _hooks("pending_before_deletion") for item in hook(user_id)]
+
+
 def delete_account(user) -> None:
     """Delete the account and everything linked to it in one transaction; keep one audit event
     without personal data. Raises on a database error, after rolling back."""
@@ -121,6 +128,8 @@ def purge_anonymous_runs(days: int | None = None) -> int:
     run_ids = list(db.session.execute(
         select(Run.id).where(Run.user_id.is_(None), Run.updated_at < cutoff)).scalars())
     delete_runs(run_ids)
+    for hook in _hooks("retention_hooks"):
+        hook()
     idle = utcnow() - timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
     db.session.execute(delete(LoginSession).where(LoginSession.last_seen_at < idle))
     audit.record("retention.purged", None, anonymous_runs=len(run_ids), retention_days=days)

@@ -15,6 +15,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ca import sin as stdnum_sin
 
 from app.core import audit, crypto
+from app.core.validators import text_problem
 from app.core.db import db
 from app.dossier.models import Profile
 
@@ -104,7 +105,9 @@ def parse_profile_form(form, today: date) -> ProfileInput:
     for name, limit in TEXT_FIELDS.items():
         key = f"address.{name}" if name in ("street", "city") else name
         value = _clean(form.get(key))
-        if len(value) > limit:
+        if text_problem(value):
+            errors[key.replace(".", "-")] = text_problem(value)
+        elif len(value) > limit:
             errors[key.replace(".", "-")] = gettext("Enter at most %(max)d characters.", max=limit)
         values[name] = value or None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -134,15 +134,33 @@ def delete_account():
         elif not verify_password(current_user.password_hash, request.form.get("password", "")):
             error = ("password", gettext("Enter your current password to confirm."))
         else:
+            pending = privacy.pending_before_deletion(current_user.id)
             privacy.delete_account(current_user._get_current_object())
+            # The account is gone: what still goes out is told on the next page (organisation keys only).
+            session["deleted_pending"] = pending
             return redirect(url_for("dossier.account_deleted"))
     return render_template("dossier/delete.html", error=error, form=EmptyForm(),
-                           run_count=len(overview.user_runs(current_user)))
+                           run_count=len(overview.user_runs(current_user)),
+                           pending=_named(privacy.pending_before_deletion(current_user.id)))
 
 
 @bp.route("/compte-supprime")
 def account_deleted():
-    return render_template("dossier/deleted.html")
+    return render_template("dossier/deleted.html", pending=_named(session.pop("deleted_pending", [])))
+
+
+def _named(pending: list[dict]) -> list[dict]:
+    """Organisation keys to their names, in the page's language."""
+    from app.catalog import get_catalog
+    from app.runner.display import localized
+
+    organisations = get_catalog().organisations
+
+    def name(key: str) -> str:
+        return localized(organisations[key].name) if key in organisations else key
+
+    return [{"number": item["number"], "organisations": [name(key) for key in item["organisations"]]}
+            for item in pending]
 
 
 @bp.route("/confidentialite", endpoint="privacy")

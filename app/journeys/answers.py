@@ -11,7 +11,9 @@ import re
 from datetime import date
 from typing import Any, Mapping, Optional
 
+from . import date_bounds
 from .errors import render
+from .text_rules import has_control_characters
 from .sources import SUB_FIELDS as _SUB_FIELDS
 
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
@@ -45,6 +47,8 @@ def _text(raw) -> str:
         raw = raw[0] if raw else ""
     if not isinstance(raw, str):
         raise AnswerError("invalid_answer")
+    if has_control_characters(raw):
+        raise AnswerError("control_characters")
     return raw.strip()
 
 
@@ -111,8 +115,15 @@ def _parse_date(text: str, question, today: Optional[date]) -> str:
                 raise AnswerError("date_in_future")
             if today is not None and getattr(question, "not_in_past", False) and value < today:
                 raise AnswerError("date_in_past")
+            low, high = date_bounds.bounds(question, today or date.today())
+            if not low <= value <= high:
+                raise AnswerError("date_out_of_range", {"min": _day(low), "max": _day(high)})
             return value.isoformat()
     raise AnswerError("invalid_date")
+
+
+def _day(value: date) -> str:
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def _parse_number(text: str, question):
@@ -164,5 +175,6 @@ def _parse_compound(question, raw, today, cap):
 
 
 class _NoLimits:
-    """A birth date inside a person answer is only checked for being a real date."""
+    """A birth date inside a person answer is checked for being a real date in the default range."""
     not_in_future = not_in_past = False
+    min_date = max_date = None

@@ -43,12 +43,13 @@ from __future__ import annotations
 import itertools
 import operator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Callable, Mapping, Optional
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from .date_bounds import add_days
 from .errors import phrase, render
 
 GRAMMAR = r"""
@@ -354,12 +355,12 @@ def _age(born: date, today: date) -> int:
 
 
 def _add(x, y):
-    return x + timedelta(days=y) if isinstance(x, date) else x + y
+    return add_days(x, y) if isinstance(x, date) else x + y
 
 
 def _sub(x, y):
     if isinstance(x, date):
-        return (x - y).days if isinstance(y, date) else x - timedelta(days=y)
+        return (x - y).days if isinstance(y, date) else add_days(x, -y)
     return x - y
 
 

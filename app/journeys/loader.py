@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import date_bounds
 from .conditions import UNKNOWN, ConditionError, compile_condition, question_type
 from .definition import CompiledQuestion, CompiledRule, CompiledStep, JourneyDefinition
 from .errors import DefinitionError, DefinitionErrors, phrase
@@ -356,6 +358,28 @@ class _JourneyChecker:
             organisations={s.organisation: self.organisations[s.organisation]
                            for s in journey.steps if s.organisation in (self.organisations or {})})
 
+    def check_date_bounds(self, question: Question, path: tuple) -> None:
+        declared = {name: getattr(question, name) for name in ("min_date", "max_date")
+                    if getattr(question, name) is not None}
+        if not declared:
+            return
+        if question.type != "date":
+            for name in declared:
+                self.report(path + (name,), "date_bounds_not_date")
+            return
+        parsed = {}
+        for name, value in declared.items():
+            try:
+                parsed[name] = date_bounds.parse_bound(value)
+            except date_bounds.BoundError:
+                self.report(path + (name,), "invalid_date_bound", value=str(value))
+        if len(parsed) < len(declared):
+            return
+        # Compared on the day of the load: a fixed bound against a relative one can only be judged today.
+        low, high = date_bounds.bounds(question, date.today())
+        if low > high:
+            self.report(path + ("min_date",), "min_above_max", min=low.isoformat(), max=high.isoformat())
+
     def check_question_shape(self, question: Question, path: tuple, nested: bool) -> None:
         if question.id in RESERVED_IDS:
             self.report(path + ("id",), "reserved_id", id=question.id)
@@ -381,6 +405,7 @@ class _JourneyChecker:
             self.report(path + ("min",), "min_above_max", min=_number(question.min), max=_number(question.max))
         if question.min_items > question.max_items:
             self.report(path + ("min_items",), "min_above_max", min=question.min_items, max=question.max_items)
+        self.check_date_bounds(question, path)
         if question.prefill is not None:
             try:
                 source = parse_source(question.prefill)

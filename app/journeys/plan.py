@@ -9,10 +9,11 @@ that has passed is only `passed`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Mapping, Optional
 
 from .conditions import as_date
+from .date_bounds import add_days
 from .deadlines import apply_rule
 from .definition import CompiledStep, JourneyDefinition
 from .engine import current_answers
@@ -94,7 +95,7 @@ def build_plan(journey: JourneyDefinition, answers: Mapping, today: date,
                organisations: Optional[Mapping[str, Organisation]] = None) -> Plan:
     current = current_answers(journey, answers, today)
     anchor = as_date(current.get(journey.journey.anchor_date)) if journey.journey.anchor_date else None
-    soon = today + timedelta(days=URGENT_DAYS)
+    soon = add_days(today, URGENT_DAYS)
     organisations = organisations if organisations is not None else journey.organisations
     steps = []
     for compiled in journey.compiled_steps:

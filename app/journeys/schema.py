@@ -57,6 +57,12 @@ class Question(Strict):
     # date
     not_in_future: bool = False
     not_in_past: bool = False
+    min_date: Optional[Union[date, str]] = Field(
+        None, description="Earliest accepted date: YYYY-MM-DD, today, or relative to today like -120y, -6m, -30d "
+                          "(default 1900-01-01).")
+    max_date: Optional[Union[date, str]] = Field(
+        None, description="Latest accepted date: YYYY-MM-DD, today, or relative to today like +1y, +10m, +30d "
+                          "(default 10 years from today).")
     # Profile field that can prefill this question (see Mon dossier), e.g. "profile.birth_date".
     prefill: Optional[str] = None
     # repeating group: each item answers `questions`

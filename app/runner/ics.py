@@ -38,6 +38,15 @@ def fold(line: str) -> str:
     return "\r\n ".join(chunks)
 
 
+def _ical_date(day: date) -> str:
+    # strftime's %Y drops leading zeros for years before 1000 on some platforms.
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _day_after(day: date) -> date:
+    return day if day == date.max else day + timedelta(days=1)
+
+
 def calendar(events: list[CalendarEvent], name: str, now: datetime | None = None) -> str:
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = [
@@ -53,8 +62,8 @@ def calendar(events: list[CalendarEvent], name: str, now: datetime | None = None
             "BEGIN:VEVENT",
             f"UID:{event.uid}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
+            f"DTSTART;VALUE=DATE:{_ical_date(event.day)}",
+            f"DTEND;VALUE=DATE:{_ical_date(_day_after(event.day))}",
             f"SUMMARY:{escape_text(event.summary)}",
         ]
         if event.description:

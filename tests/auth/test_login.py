@@ -43,7 +43,7 @@ def test_login_returns_to_the_page_asked_but_never_to_another_site(client, user)
     assert response.location.endswith("/mon-dossier")
 
 
-def test_an_account_is_locked_after_five_failures_even_with_the_right_password(app, client, user):
+def test_five_failures_from_one_address_throttle_that_address_for_this_account(app, client, user):
     for _ in range(5):
         assert login(client, password="mauvais mot de passe").status_code == 200
     locked = login(client)
@@ -238,3 +238,33 @@ def test_a_hash_made_with_weaker_argon2_parameters_is_upgraded_at_login(app, cli
     assert login(client).status_code == 302
     with app.app_context():
         assert "t=2" in db.session.get(User, user.id).password_hash
+
+
+def from_address(app, ip: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ip
+    return client
+
+
+def test_a_third_party_cannot_lock_the_owner_out(app, user):
+    """NIST SP 800-63B: throttle per (account, IP); the owner's own address still signs in."""
+    attacker = from_address(app, "198.51.100.7")
+    for _ in range(6):
+        attacker.post("/connexion", data={"email": user.email, "password": "mauvais mot de passe"})
+    assert attacker.post("/connexion", data={"email": user.email, "password": STRONG_PASSWORD}).status_code == 429
+    owner = from_address(app, "203.0.113.20")
+    assert owner.post("/connexion", data={"email": user.email, "password": STRONG_PASSWORD}).status_code == 302
+
+
+def test_a_per_account_ceiling_over_every_address_stops_online_guessing(app, user):
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "12 per 24 hours"
+    try:
+        for number in range(12):  # a botnet: 3 failures from each of 4 addresses, under the per-IP throttle
+            from_address(app, f"198.51.100.{number // 3}").post(
+                "/connexion", data={"email": user.email, "password": "mauvais mot de passe"})
+        stopped = from_address(app, "203.0.113.99").post(
+            "/connexion", data={"email": user.email, "password": "encore un essai"})
+    finally:
+        app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "100 per 24 hours"
+    assert stopped.status_code == 429
+    assert app.config["LOGIN_FAILURES_PER_ACCOUNT"] == "100 per 24 hours"

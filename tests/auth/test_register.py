@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from app.auth.models import LoginSession, User
-from app.auth.testing import STRONG_PASSWORD
+from app.auth.testing import STRONG_PASSWORD, login
 from app.core.audit import AuditEvent
 from app.core.db import db
 from app.runner.models import Run
@@ -22,7 +22,7 @@ def register(client, email="Ana@Example.ca ", password=STRONG_PASSWORD):
     return client.post("/inscription", data={"email": email, "password": password})
 
 
-def test_register_creates_a_verified_later_account_and_signs_in(app, client, mailbox):
+def test_register_creates_a_verified_later_account_then_the_citizen_signs_in(app, client, mailbox):
     response = register(client)
     assert response.status_code == 302 and response.location.endswith("/inscription/verifiez-vos-courriels")
     with app.app_context():
@@ -30,6 +30,9 @@ def test_register_creates_a_verified_later_account_and_signs_in(app, client, mai
         assert user.email == "ana@example.ca"
         assert user.password_hash.startswith("$argon2id$") and STRONG_PASSWORD not in user.password_hash
         assert user.roles == ["citizen"] and user.email_verified_at is None
+    # Nobody is signed in by registering (an existing address must get the very same answer).
+    assert client.get("/mon-dossier").status_code == 302
+    assert login(client).status_code == 302
     assert client.get("/mon-dossier").status_code == 200
     [message] = mailbox.messages()
     assert message["To"] == "ana@example.ca"
@@ -67,13 +70,21 @@ def test_expired_verification_link_says_it_expired(app, client, mailbox):
     assert "Ce lien a expiré" in page.get_data(as_text=True)
 
 
-def test_duplicate_email_is_refused_whatever_the_case(app, client, user):
-    page = register(client, email="ANA@example.ca")
-    assert page.status_code == 200
-    text = page.get_data(as_text=True)
-    assert "Un compte existe déjà avec cette adresse courriel" in text
-    assert "<title>Erreur" in text
-    assert count(app, User) == 1
+def test_an_existing_address_gets_the_same_answer_and_its_owner_a_mail(app, client, user, mailbox):
+    """No account enumeration: the visitor cannot tell; the owner is told instead."""
+    new = app.test_client().post("/inscription", data={"email": "bea@example.ca", "password": STRONG_PASSWORD})
+    taken = client.post("/inscription", data={"email": "ANA@example.ca", "password": STRONG_PASSWORD})
+    assert (taken.status_code, taken.location) == (new.status_code, new.location)
+    assert taken.get_data() == new.get_data()
+    assert taken.headers.get("Set-Cookie") is None and new.headers.get("Set-Cookie") is None
+    assert count(app, User) == 2
+    to_bea, to_ana = mailbox.messages()
+    assert to_bea["To"] == "bea@example.ca" and "/courriel/verifier/" in to_bea.get_body(("plain",)).get_content()
+    assert to_ana["To"] == "ana@example.ca"
+    assert "a essayé de créer un compte" in to_ana["Subject"]
+    text = to_ana.get_body(("plain",)).get_content()
+    assert "/connexion" in text and "/mot-de-passe/oublie" in text
+    assert "/courriel/verifier/" not in text
 
 
 def test_weak_passwords_are_refused_with_a_reason(app, client):
@@ -112,10 +123,10 @@ def test_a_database_error_mid_registration_leaves_no_orphan_rows(app, client, ma
             session["runs"] = {"devenir-parent": run.id}
             run_id = run.id
 
-    def broken_start(user):
+    def broken_start(*args, **kwargs):
         raise OperationalError("INSERT INTO login_sessions", {}, Exception("disk I/O error"))
 
-    monkeypatch.setattr("app.auth.sessions.start", broken_start)
+    monkeypatch.setattr("app.core.audit.record", broken_start)
     page = register(client)
     assert page.status_code == 500
     assert "Rien n’a été enregistré" in page.get_data(as_text=True) or "Rien n'a été enregistré" in page.get_data(as_text=True)
@@ -137,6 +148,7 @@ def test_registration_claims_the_anonymous_run_without_losing_answers(app, clien
     with client.session_transaction() as session:
         session["runs"] = {"devenir-parent": run_id}
     register(client)
+    login(client)
     with app.app_context():
         claimed = db.session.get(Run, run_id)
         user = db.session.execute(select(User)).scalar_one()
@@ -150,5 +162,5 @@ def test_two_registrations_racing_for_one_email_leave_one_account(app, client, u
     # The second request passed the "already exists?" check before the first one committed.
     monkeypatch.setattr("app.auth.views._user_by_email", lambda email: None)
     page = register(client, email="ana@example.ca")
-    assert "Un compte existe déjà avec cette adresse courriel" in page.get_data(as_text=True)
+    assert page.status_code == 302 and page.location.endswith("/inscription/verifiez-vos-courriels")
     assert count(app, User) == 1 and count(app, LoginSession) == 0

@@ -1,5 +1,6 @@
 """Law 25: a citizen's export shows their declarations and what each organisation received; deleting
-the account deletes them, pending deliveries included."""
+the account deletes them, except those still being delivered, which are detached from it (the
+citizen is told before and after: tests/dossier/test_privacy.py)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -24,5 +25,7 @@ def test_export_and_account_deletion(app):
         assert [d["organisation"] for d in exported["deliveries"]] == ["ramq", "retraite-quebec"]
         assert exported["deliveries"][1]["data"]["parent_sin"] == CITIZEN_SIN
         delete_account(user)
-        assert db.session.scalar(select(func.count()).select_from(Declaration)) == 1
-        assert db.session.scalar(select(func.count()).select_from(Delivery)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Declaration)) == 2
+        assert db.session.scalar(select(func.count()).select_from(Declaration).where(
+            Declaration.user_id.is_(None))) == 1
+        assert db.session.scalar(select(func.count()).select_from(Delivery)) == 3

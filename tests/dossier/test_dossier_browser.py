@@ -51,6 +51,14 @@ def register(page, live_server, assert_page_ok, email: str) -> None:
         page.click("main form button[type=submit]")
     assert urlsplit(page.url).path == "/inscription/verifiez-vos-courriels"
     assert_page_ok(page)
+    # Registering signs nobody in (an address already taken gets the very same page): sign in.
+    with page.expect_navigation():
+        page.click("main a:has-text('Se connecter')")
+    page.fill("#email", email)
+    page.fill("#password", STRONG_PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert urlsplit(page.url).path == "/mon-dossier"
 
 
 def test_anonymous_start_register_verify_then_resume(page, live_server, assert_page_ok, mail_dir):

@@ -97,3 +97,90 @@ def test_retention_purge_deletes_only_old_anonymous_runs(app, user, make_run):
     assert count(app, StepProgress) == 0
     again = app.test_cli_runner().invoke(args=["retention", "purge"])
     assert "0 anonymous run(s) deleted" in again.output
+
+
+def test_old_anonymous_runs_disappear_without_any_command(app, user, make_run):
+    """The server's background service purges on a schedule: the privacy page's promise holds."""
+    import threading
+    import time
+
+    from app.dossier.retention import retention_service
+
+    assert retention_service in app.extensions["background_services"]
+    old = utcnow() - timedelta(days=31)
+    old_anonymous = make_run(None, status="in_progress", updated_at=old)
+    recent_anonymous = make_run(None, status="in_progress")
+    app.config["RETENTION_PURGE_INTERVAL_SECONDS"] = 0.05
+    stop = threading.Event()
+    service = threading.Thread(target=retention_service, args=(app, stop), daemon=True)
+    try:
+        service.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with app.app_context():
+                remaining = set(db.session.execute(select(Run.id)).scalars())
+                db.session.remove()
+            if old_anonymous not in remaining:
+                break
+            time.sleep(0.05)
+        # A second run arrives while the service runs: purged at the next tick, not at the next restart.
+        later = make_run(None, status="in_progress", updated_at=old)
+        time.sleep(0.3)
+        with app.app_context():
+            remaining = set(db.session.execute(select(Run.id)).scalars())
+    finally:
+        stop.set()
+        service.join(5)
+        app.config["RETENTION_PURGE_INTERVAL_SECONDS"] = 3600
+    assert remaining == {recent_anonymous}
+    assert later not in remaining
+
+
+def submit_declaration(app, user_id, run_id, organisations):
+    from app.declarations import outbox
+
+    with app.app_context():
+        declaration, _ = outbox.submit(
+            user_id=user_id, run_id=run_id, journey_id="devenir-parent", journey_version=1, kind="naissance",
+            payloads=[outbox.PartnerPayload(organisation=org, partner=org, data={"nas": "130692544"})
+                      for org in organisations])
+        return declaration.id, declaration.number
+
+
+def test_deleting_an_account_tells_which_declarations_still_go_out_and_keeps_them_detached(
+        app, client, user, make_run, signed_in):
+    from app.declarations.models import DELIVERED, Declaration, Delivery
+    from app.declarations.worker import DeliveryWorker  # noqa: F401  (the worker still finds them: status pending)
+    from app.dossier.privacy import purge_anonymous_runs
+
+    pending_id, pending_number = submit_declaration(app, user.id, make_run(user.id), ["ramq", "retraite-quebec"])
+    done_id, done_number = submit_declaration(app, user.id, make_run(user.id), ["dec"])
+    with app.app_context():
+        db.session.execute(Delivery.__table__.update().where(Delivery.declaration_id == done_id)
+                           .values(status=DELIVERED))
+        db.session.commit()
+
+    from html import unescape
+
+    warning = unescape(client.get("/mon-dossier/supprimer").get_data(as_text=True))
+    assert "Déclarations en cours d’envoi" in warning
+    assert pending_number in warning and "Régie de l'assurance maladie du Québec" in warning
+    assert "Retraite Québec" in warning and done_number not in warning
+
+    deleted = client.post("/mon-dossier/supprimer", data={"confirm": "1", "password": "violon orange tempête 42"},
+                          follow_redirects=True)
+    page = unescape(deleted.get_data(as_text=True))
+    assert pending_number in page and "seront quand même livrées" in page
+
+    with app.app_context():
+        kept = db.session.get(Declaration, pending_id)
+        assert kept is not None and kept.user_id is None  # detached, still in the outbox
+        assert {d.status for d in kept.deliveries} == {"pending"}
+        assert db.session.get(Declaration, done_id) is None
+        # Once delivered, the retention purge removes it.
+        db.session.execute(Delivery.__table__.update().where(Delivery.declaration_id == pending_id)
+                           .values(status=DELIVERED))
+        db.session.commit()
+        purge_anonymous_runs()
+        assert db.session.get(Declaration, pending_id) is None
+        assert count(app, Delivery) == 0

@@ -17,6 +17,10 @@ FIXTURE = HERE / "fixtures" / "catalog"
 EXPECTED = [
     ("anchor-not-a-date", "journeys/cas.yaml", 7, "anchor_date", "not_a_date_question"),
     ("blank-text", "journeys/cas.yaml", 32, "steps[0].description.en", "blank_text"),
+    ("date-bound-syntax", "journeys/cas.yaml", 12, "questions[0].min_date", "invalid_date_bound"),
+    ("date-bound-syntax", "journeys/cas.yaml", 13, "questions[0].max_date", "invalid_date_bound"),
+    ("date-bound-min-above-max", "journeys/cas.yaml", 12, "questions[0].min_date", "min_above_max"),
+    ("date-bound-not-date", "journeys/cas.yaml", 15, "questions[1].max_date", "date_bounds_not_date"),
     ("condition-bad-date", "journeys/cas.yaml", 33, "steps[0].applies_if", "invalid_date_literal"),
     ("condition-count-non-group", "journeys/cas.yaml", 33, "steps[0].applies_if", "wrong_argument_type"),
     ("condition-in-non-choice", "journeys/cas.yaml", 33, "steps[0].applies_if", "type_mismatch"),

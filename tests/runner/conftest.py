@@ -17,15 +17,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="session")
-def runner_app(app, tmp_path_factory):
+def runner_app(app, new_database_url):
     from runner_helpers import TODAY
 
-    database = tmp_path_factory.mktemp("runner-db") / "runner.db"
     checked_client_class = app.test_client_class  # the shared page checker (tests/conftest.py)
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "runner-test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": new_database_url("runner"),
         "WTF_CSRF_ENABLED": False,
         "JOURNEYS_DIR": str(Path(__file__).parent / "journeys"),
         "TODAY": TODAY,
