@@ -2,13 +2,13 @@
 becomes NULL (detached) until the retention purge removes it once every delivery is final.
 
 Revision ID: 0006_detached_declarations
-Revises: 0004_forms
+Revises: 0005_trust_data
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_detached_declarations"
-down_revision = "0004_forms"
+down_revision = "0005_trust_data"
 branch_labels = None
 depends_on = None
 
