@@ -116,6 +116,9 @@ class Journey(Strict):
     title: LocalizedText
     summary: LocalizedText
     keywords: Optional[LocalizedText] = Field(None, description="Extra words the home page search matches.")
+    synonyms: Optional[dict[str, list[str]]] = Field(
+        None, description="Phrases citizens use for this life event, per language (e.g. 'mon mari est mort'); "
+                          "the home page search matches their words, stemmed.")
     anchor_date: Optional[str] = Field(None, pattern=QUESTION_ID)
     questions: list[Question] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1)
