@@ -100,3 +100,11 @@ def test_synonyms_come_from_the_journey_data():
     with_synonyms = _Journey("Se marier", synonyms={"fr": ["union civile", "épouser"]})
     assert search([plain], "union civile", "fr") == []
     assert search([with_synonyms], "union civile", "fr") == [with_synonyms]
+
+
+def test_search_results_have_their_own_title(client):
+    client.get("/langue/fr")
+    home = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser").title.get_text()
+    results = BeautifulSoup(client.get("/?q=bebe").get_data(as_text=True), "html.parser").title.get_text()
+    assert home != results
+    assert "bebe" in results
