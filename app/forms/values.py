@@ -65,7 +65,7 @@ def parse_field(f: FormField, raw: Any, *, today: date, lang: str, enforce_requi
         value = parse_answer(question, raw, today=today, max_length_cap=2000)
     except AnswerError as error:
         if error.code == "required":
-            raise FieldError(gettext("Fill in this field.")) from None
+            raise FieldError(gettext("Fill in “%(field)s”.", field=f.label.get(lang) or f.label.get("fr", ""))) from None
         raise FieldError(error.message(lang), part=error.field) from None
     if value is None:
         return None
