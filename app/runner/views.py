@@ -14,8 +14,9 @@ URLs (stable; browser tests rely on them):
 """
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 
 from app.catalog import get_catalog
 from app.core.i18n import current_language
@@ -118,6 +119,9 @@ def _read_answer(asked, shown, now):
 
     `problems`: (sub-field or None, message naming the field) for every problem of the answer."""
     raw = posted_value(asked, request.form)
+    if g.get("csrf_expired"):
+        return None, raw, [(None, gettext("Your answer was not saved because the page had expired. "
+                                          "Check it and select Continue again."))]
     try:
         return flow.parse(asked, raw, now), shown, None
     except flow.AnswerError as problem:
@@ -134,6 +138,22 @@ def _error_fields(asked, problems):
             {field_anchor(asked, part): text for part, text in problems})
 
 
+@bp.errorhandler(CSRFError)
+def expired_page(error):
+    """A missing or expired security token never loses what the citizen typed.
+
+    A question comes back with the typed answer, a message and a fresh token; nothing is saved.
+    Other forms (start, group, check, remove) have nothing typed: the page is shown again."""
+    if request.endpoint in ("runner.question", "runner.item_question"):
+        g.csrf_expired = True
+        return current_app.view_functions[request.endpoint](**request.view_args)
+    if request.endpoint == "runner.begin":
+        return redirect(url_for("runner.start", **request.view_args))
+    if request.endpoint in ("runner.check", "runner.remove_item"):
+        return redirect(url_for(request.endpoint, **request.view_args, **request.args))
+    return render_template("errors/400.html"), 400
+
+
 # -- repeating groups ------------------------------------------------------------------------------
 
 def _group_page(journey, run, group, visible):
@@ -144,7 +164,7 @@ def _group_page(journey, run, group, visible):
     now = today()
     items = list(answers.get(group.id) or [])
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and not g.get("csrf_expired"):
         problem = flow.group_problem(journey, group, items, answers, now)
         if problem is None:
             updated = flow.current_answers(journey, {**answers, group.id: items}, now)
