@@ -25,7 +25,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
-    security.check_csrf_on_unsafe_methods_only(app, csrf)
     i18n.init_app(app)
     fragments.init_app(app)
     shared_pages.init_app(app)
@@ -50,6 +49,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import forms
 
     forms.init_app(app)
+    # Last of the app's before_request hooks: a refused token is handled (the page shown again with
+    # what was typed) with the visitor's language and login session already known.
+    security.check_csrf_on_unsafe_methods_only(app, csrf)
     return app
 
 
