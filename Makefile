@@ -8,15 +8,15 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test install install-test vendor translations chromium wrk bench clean
+.PHONY: run test install install-test vendor translations chromium fonts vnu wrk bench clean
 
-run: install vendor translations
+run: install vendor translations fonts
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask journeys load
 	$(BIN)/flask serve --host $(HOST) --port $(PORT)
 
-test: install-test vendor translations chromium
+test: install-test vendor translations chromium fonts
 	bash tests/run.sh
 
 bench: install-test vendor translations wrk
@@ -55,6 +55,11 @@ translations: install
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# The PDF forms' fonts (app/forms/pdf_fonts.py): Noto Sans (Latin, Greek, Cyrillic) and Noto Sans CJK.
+fonts:
+	@fc-list 2>/dev/null | grep -q NotoSansCJK && fc-list | grep -q NotoSans-Regular \
+	  || { apt-get update -qq && apt-get install -y -qq fonts-noto-core fonts-noto-cjk fonts-dejavu-core; }
 
 # bench/http.py's load generator (it falls back to a slower Python client without it).
 wrk:

@@ -355,8 +355,11 @@ def pdf(draft_id):
     draft = _own_draft_or_404(draft_id)
     form = _form_or_404(draft.form_id)
     lang = current_language()
+    registry_fields = {field_id for field_id, origin in (draft.origins or {}).items()
+                       if (origin or "").startswith("lookup.")}
     content = build_pdf(form.definition, draft.field_values, lang=lang,
-                        organisation_name=_org_name(form.definition.organisation), filled_on=today())
+                        organisation_name=_org_name(form.definition.organisation), filled_on=today(),
+                        readonly=registry_fields)
     audit.record("form_pdf_downloaded", current_user.id, form_id=form.id)
     db.session.commit()
     response = make_response(content)
