@@ -65,7 +65,11 @@ def start(journey_id: str):
 @bp.post("/parcours/<slug:journey_id>/commencer")
 def begin(journey_id: str):
     journey = journey_or_404(journey_id)
-    store.start_run(journey)
+    current = store.current_run(journey_id)
+    if current is not None and current.status != "completed" and current.journey_version == journey.version:
+        store.restart(current)  # "Start over" on an unfinished run: the same run, not a second one
+    else:
+        store.start_run(journey)  # a completed plan stays in Mon dossier as it is
     first = flow.first_unanswered(journey, {}, today())
     return redirect(question_url(journey_id, first.id))
 
