@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 QC_SDG_VERSION := 1.5.1
+VNU_VERSION := 26.9.27
 VENDOR := static/vendor/qc-trousse-sdg
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -16,7 +17,7 @@ run: install vendor translations fonts
 	$(BIN)/flask journeys load
 	$(BIN)/flask serve --host $(HOST) --port $(PORT)
 
-test: install-test vendor translations chromium fonts
+test: install-test vendor translations chromium fonts vnu
 	bash tests/run.sh
 
 bench: install-test vendor translations wrk
@@ -55,6 +56,15 @@ translations: install
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# The W3C Nu HTML checker (tests/runner/test_html_valid.py), from the npm registry; never committed.
+vnu: $(VENV)/vnu/.version-$(VNU_VERSION)
+$(VENV)/vnu/.version-$(VNU_VERSION): | $(BIN)/python
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	rm -rf $(VENV)/vnu && mkdir -p $(VENV)/vnu
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null \
+	  && tar xzf vnu-jar-$(VNU_VERSION).tgz && cp package/build/dist/vnu.jar $(CURDIR)/$(VENV)/vnu/vnu.jar; rm -rf $$tmp
+	touch $@
 
 # The PDF forms' fonts (app/forms/pdf_fonts.py): Noto Sans (Latin, Greek, Cyrillic) and Noto Sans CJK.
 fonts:
