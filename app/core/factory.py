@@ -6,7 +6,7 @@ import sys
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from app.core import config, cookie_session, errors, fragments, i18n, security, serve, shared_pages
+from app.core import config, cookie_session, errors, fragments, i18n, security, serve, shared_pages, template_tests
 from app.core.db import db, migrate
 from app.core.config import PROJECT_ROOT
 
@@ -30,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     shared_pages.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    template_tests.init_app(app)
     serve.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

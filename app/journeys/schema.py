@@ -129,6 +129,9 @@ class Organisation(Strict):
     id: str = Field(pattern=SLUG)
     name: LocalizedText
     short_name: Optional[LocalizedText] = None
+    to_name: Optional[LocalizedText] = Field(
+        None, description="The name after 'to', with its article: {fr: au Directeur de l'état civil, en: to the "
+                          "Directeur de l'état civil}. Without it, pages write à / to and the name.")
     url: LocalizedText
     phone: Optional[str] = None
     partner_api: Optional[str] = Field(None, description="Partner registry id, when the organisation receives declarations.")

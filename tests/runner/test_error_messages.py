@@ -60,3 +60,14 @@ def test_the_error_summary_takes_the_focus_without_javascript(rclient):
     rclient.post(f"/parcours/{JOURNEY}/commencer")
     summary = soup(rclient.post(question_url("type_evenement"), data={})).find(id="error-summary")
     assert summary.has_attr("autofocus") and summary["tabindex"] == "-1"
+
+
+def test_a_date_hint_gives_one_example_only(client):
+    """The journey's hint already shows a date: the field adds no second example (issue 11, plain French)."""
+    from app.core.template_tests import with_date_example
+
+    assert with_date_example("Par exemple, 14/03/2026.") and not with_date_example("Indiquez la date.")
+    client.get("/langue/fr")
+    client.post("/parcours/deces-proche/commencer")
+    hint = soup(client.get("/parcours/deces-proche/questions/date_deces")).find(id="date_deces-hint").get_text(" ", strip=True)
+    assert hint.count("exemple") == 1, hint
