@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 QC_SDG_VERSION := 1.5.1
+VNU_VERSION := 26.9.27
 VENDOR := static/vendor/qc-trousse-sdg
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -16,15 +17,15 @@ APP_LOCK := requirements/app.lock
 TEST_LOCK := requirements/test.lock
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet
 
-.PHONY: run test test-postgres install install-test lock vendor translations chromium wrk bench clean
+.PHONY: run test test-postgres install install-test lock vendor translations chromium fonts vnu wrk bench clean
 
-run: install vendor translations
+run: install vendor translations fonts
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask journeys load
 	$(BIN)/flask serve --host $(HOST) --port $(PORT)
 
-test: install-test vendor translations chromium
+test: install-test vendor translations chromium fonts vnu
 	bash tests/run.sh
 
 # The same suite (browser tests aside) on a throw-away PostgreSQL database (PARCOURS_TEST_POSTGRES_URL
@@ -76,6 +77,20 @@ translations: install
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# The W3C Nu HTML checker (tests/runner/test_html_valid.py), from the npm registry; never committed.
+vnu: $(VENV)/vnu/.version-$(VNU_VERSION)
+$(VENV)/vnu/.version-$(VNU_VERSION): | $(BIN)/python
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	rm -rf $(VENV)/vnu && mkdir -p $(VENV)/vnu
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null \
+	  && tar xzf vnu-jar-$(VNU_VERSION).tgz && cp package/build/dist/vnu.jar $(CURDIR)/$(VENV)/vnu/vnu.jar; rm -rf $$tmp
+	touch $@
+
+# The PDF forms' fonts (app/forms/pdf_fonts.py): Noto Sans (Latin, Greek, Cyrillic) and Noto Sans CJK.
+fonts:
+	@fc-list 2>/dev/null | grep -q NotoSansCJK && fc-list | grep -q NotoSans-Regular \
+	  || { apt-get update -qq && apt-get install -y -qq fonts-noto-core fonts-noto-cjk fonts-dejavu-core; }
 
 # bench/http.py's load generator (it falls back to a slower Python client without it).
 wrk:

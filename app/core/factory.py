@@ -7,7 +7,8 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.core import config, cookie_session, errors, fragments, i18n, redaction, security, serve, shared_pages
+from app.core import (config, cookie_session, errors, fragments, i18n, redaction, security, serve, shared_pages,
+                      template_tests)
 from app.core.db import db, harden, migrate
 from app.core.config import PROJECT_ROOT
 
@@ -33,12 +34,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
-    security.check_csrf_on_unsafe_methods_only(app, csrf)
     i18n.init_app(app)
     fragments.init_app(app)
     shared_pages.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    template_tests.init_app(app)
     serve.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -59,6 +60,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     forms.init_app(app)
     redaction.init_app(app)  # after every blueprint: it reads the routes that carry a token
+    # Last of the app's before_request hooks: a refused token is handled (the page shown again with
+    # what was typed) with the visitor's language and login session already known.
+    security.check_csrf_on_unsafe_methods_only(app, csrf)
     return app
 
 

@@ -46,6 +46,23 @@ class RunView:
     def open_steps(self) -> list[PlannedStep]:
         return [step for step in self.steps if step.status is None]
 
+    @property
+    def summary(self) -> tuple[dict, str] | None:
+        """What tells two runs of one journey apart: (question label, answer as said), from the
+        journey's anchor date (the birth, the move, the death), else its first answer."""
+        if self.journey is None or not self.run.answers:
+            return None
+        from app.runner.display import human_answer
+
+        definition = self.journey.journey
+        questions = {question.id: question for question in definition.questions}
+        answered = [qid for qid in ([definition.anchor_date] if definition.anchor_date else []) + list(questions)
+                    if qid in questions and questions[qid].type != "group" and self.run.answers.get(qid) is not None]
+        if not answered:
+            return None
+        question = questions[answered[0]]
+        return question.label, human_answer(question, self.run.answers[question.id])
+
 
 def user_runs(user) -> list:
     from app.runner.models import Run

@@ -1,4 +1,5 @@
-"""Mon dossier pages: my journeys and *À venir*, one plan with its step ticks, resume, profile,
+"""Mon dossier pages: my journeys and *À venir*, one plan with its step ticks, resume, delete a
+journey (confirmation page, POST), profile,
 download my data, delete my account, and the (public) privacy page.
 
 Every route that takes a run id checks ownership through `overview.owned_run`: another account's
@@ -17,7 +18,7 @@ from app.auth.passwords import verify_password
 from app.core import audit
 from app.core.db import db
 from app.core.security import no_store
-from app.dossier import overview, privacy
+from app.dossier import overview, privacy, readable
 from app.dossier.models import DONE, NOT_APPLICABLE
 from app.dossier.profile import (PROVINCES, get_profile, masked, parse_profile_form, save_profile,
                                  sensitive_problems)
@@ -36,7 +37,7 @@ def home():
         in_progress=[view for view in views if not view.completed],
         completed=[view for view in views if view.completed],
         upcoming=overview.upcoming(current_user, now, views=views),
-        today=now, form=EmptyForm(),
+        today=now, form=EmptyForm(), deleted=request.args.get("supprime") == "1",
     )
 
 
@@ -78,6 +79,22 @@ def resume(run_id):
     return redirect(url_for("runner.question", journey_id=run.journey_id, question_id=missing.id))
 
 
+# Last of the routes with a run id (the authorization test visits them in order, deleting last).
+@bp.route("/mon-dossier/parcours/<uuid:run_id>/supprimer", methods=["GET", "POST"])
+@login_required
+def delete_run(run_id):
+    """Confirm, then delete one of my journeys with its answers, ticks and form drafts."""
+    run = overview.owned_run(current_user, run_id)
+    view = overview.run_view(run, today())
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        privacy.delete_runs([run.id])
+        audit.record("run.deleted", current_user.id, journey_id=run.journey_id)
+        db.session.commit()
+        session["runs"] = {journey: kept for journey, kept in (session.get("runs") or {}).items() if kept != run.id}
+        return redirect(url_for("dossier.home", supprime=1))
+    return render_template("dossier/delete_run.html", view=view, form=EmptyForm())
+
+
 @bp.route("/mon-dossier/profil", methods=["GET", "POST"])
 @login_required
 def profile():
@@ -108,7 +125,11 @@ def my_data():
     data = privacy.export_data(current_user)
     db.session.commit()
     # On screen the numbers stay masked (shoulder surfing); the downloaded file holds them in full.
-    return render_template("dossier/my_data.html", data=data, masked=masked(get_profile(current_user)))
+    from app.catalog import get_journey
+
+    return render_template("dossier/my_data.html", data=data, masked=masked(get_profile(current_user)),
+                           runs=readable.runs(data, get_journey), when=readable.when, day=readable.day,
+                           action_label=readable.action_label, details=readable.details)
 
 
 @bp.route("/mon-dossier/mes-donnees.json")

@@ -17,6 +17,7 @@ from flask_babel import format_date, gettext
 from stdnum.ca import sin as sin_number
 from stdnum.exceptions import ValidationError as StdnumError
 
+from app.forms.pdf_fonts import unprintable
 from app.journeys.answers import PROVINCES, AnswerError, parse_answer
 from app.journeys.forms_schema import FormField
 
@@ -65,14 +66,24 @@ def parse_field(f: FormField, raw: Any, *, today: date, lang: str, enforce_requi
         value = parse_answer(question, raw, today=today, max_length_cap=2000)
     except AnswerError as error:
         if error.code == "required":
-            raise FieldError(gettext("Fill in this field.")) from None
+            raise FieldError(gettext("Fill in “%(field)s”.", field=f.label.get(lang) or f.label.get("fr", ""))) from None
         raise FieldError(error.message(lang), part=error.field) from None
     if value is None:
         return None
+    _check_printable(value)
     if f.type in ("text", "textarea"):
         _check_text(f, value, lang)
     checker = _SPECIFIC.get(f.type)
     return checker(value) if checker else value
+
+
+def _check_printable(value: Any) -> None:
+    """Every character must print on the PDF: refuse, naming them, those no font of the PDF has."""
+    texts = value.values() if isinstance(value, dict) else [value]
+    missing = sorted({char for text in texts if isinstance(text, str) for char in unprintable(text)})
+    if missing:
+        raise FieldError(gettext("These characters cannot be printed on the form: %(characters)s. "
+                                 "Remove them or write them another way.", characters=" ".join(missing)))
 
 
 def _check_text(f: FormField, value: str, lang: str) -> None:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import format_date, format_time, gettext
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from app.auth.decorators import unverified_page, verified_required
@@ -210,7 +212,7 @@ def review(form_id: str):
         action = request.form.get("action")
         wants_pdf = action == "pdf"
         filling = fill(form, context, posted=request.form, lang=lang, enforce_required=wants_pdf)
-        if not filling.errors:
+        if not filling.errors and not g.get("csrf_expired"):
             draft = _save(form, run, draft, filling)
             if wants_pdf:
                 return redirect(url_for("forms.pdf", draft_id=draft.id))
@@ -227,9 +229,28 @@ def review(form_id: str):
         display=display, display_readonly=_display_masked, options_of=lambda f: [{"value": o.value, "label": o.label[lang]} for o in f.options],
         consult_url=url_for("forms.consult", form_id=form_id, **({"parcours": journey_id} if journey_id else {})),
         back_url=url_for("runner.result", journey_id=journey_id) if run else url_for("forms.my_forms"),
-        errors=[(_error_target(s), s.error) for s in filling.errors],
-        page_has_errors=bool(filling.errors),
+        errors=_expired_notice() + [(_error_target(s), s.error) for s in filling.errors],
+        page_has_errors=bool(filling.errors) or bool(_expired_notice()),
     )
+
+
+def _expired_notice() -> list[tuple[str, str]]:
+    if not g.get("csrf_expired"):
+        return []
+    return [("main", gettext("Your changes were not saved because the page had expired. "
+                             "Check them and save again."))]
+
+
+@bp.errorhandler(CSRFError)
+def expired_page(error):
+    """A missing or expired security token never loses what the citizen typed in a form: the form
+    comes back with the typed values, a message and a fresh token, and nothing is saved."""
+    if request.endpoint == "forms.review":
+        g.csrf_expired = True
+        return current_app.view_functions[request.endpoint](**request.view_args)
+    if request.endpoint in ("forms.consult", "forms.government_information"):
+        return redirect(url_for(request.endpoint, **request.view_args, **request.args))
+    return redirect(url_for("forms.my_forms"))
 
 
 def _error_target(state) -> str:
@@ -384,8 +405,11 @@ def pdf(draft_id):
     draft = _own_draft_or_404(draft_id)
     form = _form_or_404(draft.form_id)
     lang = current_language()
+    registry_fields = {field_id for field_id, origin in (draft.origins or {}).items()
+                       if (origin or "").startswith("lookup.")}
     content = build_pdf(form.definition, draft.field_values, lang=lang,
-                        organisation_name=_org_name(form.definition.organisation), filled_on=today())
+                        organisation_name=_org_name(form.definition.organisation), filled_on=today(),
+                        readonly=registry_fields)
     audit.record("form_pdf_downloaded", current_user.id, form_id=form.id)
     db.session.commit()
     response = make_response(content)

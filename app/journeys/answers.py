@@ -30,10 +30,15 @@ _NUMBER_SPACES = str.maketrans("", "", " \u00a0\u202f")
 
 
 class AnswerError(ValueError):
-    """A posted answer that cannot be accepted; `field` names the sub-field for address/person."""
+    """A posted answer that cannot be accepted; `field` names the sub-field for address/person.
 
-    def __init__(self, code: str, params: Optional[dict] = None, field: Optional[str] = None):
+    `problems` lists every problem of the answer (this one first): an address or a person with
+    several wrong sub-fields reports them all at once."""
+
+    def __init__(self, code: str, params: Optional[dict] = None, field: Optional[str] = None,
+                 problems: Optional[list["AnswerError"]] = None):
         self.code, self.params, self.field = code, dict(params or {}), field
+        self.problems = list(problems) if problems else [self]
         super().__init__(code if field is None else f"{field}: {code}")
 
     def message(self, lang: str = "fr") -> str:
@@ -151,26 +156,35 @@ def _parse_compound(question, raw, today, cap):
     optional = {"birth_date"}
     if not any(values.values()):
         return _empty(question)
+    problems: list[AnswerError] = []
     for key, value in values.items():
         if not value and key not in optional:
-            raise AnswerError("required_field", field=key)
-        if len(value) > min(200, cap):
-            raise AnswerError("too_long", {"max": min(200, cap), "length": len(value)}, field=key)
+            problems.append(AnswerError("required_field", field=key))
+        elif len(value) > min(200, cap):
+            problems.append(AnswerError("too_long", {"max": min(200, cap), "length": len(value)}, field=key))
+    wrong = {problem.field for problem in problems}
     if question.type == "person":
-        if values["birth_date"]:
+        if values["birth_date"] and "birth_date" not in wrong:
             try:
                 values["birth_date"] = _parse_date(values["birth_date"], _NoLimits, today)
             except AnswerError as error:
-                raise AnswerError(error.code, error.params, field="birth_date") from None
-        else:
+                problems.append(AnswerError(error.code, error.params, field="birth_date"))
+        elif not values["birth_date"]:
             values["birth_date"] = None
+    else:
+        province = values["province"].upper()
+        if "province" not in wrong and province not in PROVINCES:
+            problems.append(AnswerError("invalid_province", field="province"))
+        match = _POSTAL_CODE.fullmatch(values["postal_code"].upper().replace(" ", "").replace("-", ""))
+        if "postal_code" not in wrong and not match:
+            problems.append(AnswerError("invalid_postal_code", field="postal_code"))
+    if problems:
+        order = list(_SUB_FIELDS[question.type])
+        problems.sort(key=lambda problem: order.index(problem.field))
+        first = problems[0]
+        raise AnswerError(first.code, first.params, field=first.field, problems=problems)
+    if question.type == "person":
         return values
-    province = values["province"].upper()
-    if province not in PROVINCES:
-        raise AnswerError("invalid_province", field="province")
-    match = _POSTAL_CODE.fullmatch(values["postal_code"].upper().replace(" ", "").replace("-", ""))
-    if not match:
-        raise AnswerError("invalid_postal_code", field="postal_code")
     return {**values, "province": province, "postal_code": f"{match[1]} {match[2]}"}
 
 

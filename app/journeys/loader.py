@@ -28,7 +28,7 @@ from .sources import PROFILE_FIELDS, SUB_FIELDS, SourceError, parse_source
 ORGANISATIONS_FILE = "organisations.yaml"
 LOCALIZED_FIELDS = {"label", "hint", "title", "summary", "keywords", "description", "how", "url",
                     "deadline_note", "item_label", "purpose", "name", "short_name", "when_passed",
-                    "not_sent_note", "text"}
+                    "not_sent_note", "text", "synonyms", "to_name"}
 # Words of the condition language: a question with one of these ids could never be named in a condition.
 RESERVED_IDS = frozenset({"and", "or", "not", "in", "true", "false", "today"})
 DEADLINE_RULES = ("within_days", "business_days", "within_months", "on")
@@ -237,12 +237,19 @@ def _localized_texts(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple
             yield path + (key,), value
 
 
+def _blank(text) -> bool:
+    """A text with nothing in it; a list of phrases (synonyms) is blank when it or one of its phrases is."""
+    if isinstance(text, list):
+        return not text or any(not str(phrase).strip() for phrase in text)
+    return not text.strip()
+
+
 def _check_texts(model: BaseModel, languages: list[str], reporter: _Reporter) -> None:
     for path, text in _localized_texts(model):
         for lang in languages:
             if lang not in text:
                 reporter.report(path, "missing_translation", lang=lang)
-            elif not text[lang].strip():
+            elif _blank(text[lang]):
                 reporter.report(path + (lang,), "blank_text", lang=lang)
         for lang in text:
             if lang not in languages:

@@ -153,6 +153,9 @@ class Journey(Strict):
     title: LocalizedText
     summary: LocalizedText
     keywords: Optional[LocalizedText] = Field(None, description="Extra words the home page search matches.")
+    synonyms: Optional[dict[str, list[str]]] = Field(
+        None, description="Phrases citizens use for this life event, per language (e.g. 'mon mari est mort'); "
+                          "the home page search matches their words, stemmed.")
     anchor_date: Optional[str] = Field(None, pattern=QUESTION_ID)
     questions: list[Question] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1)
@@ -163,6 +166,9 @@ class Organisation(Strict):
     id: str = Field(pattern=SLUG)
     name: LocalizedText
     short_name: Optional[LocalizedText] = None
+    to_name: Optional[LocalizedText] = Field(
+        None, description="The name after 'to', with its article: {fr: au Directeur de l'état civil, en: to the "
+                          "Directeur de l'état civil}. Without it, pages write à / to and the name.")
     url: LocalizedText
     phone: Optional[str] = None
     partner_api: Optional[str] = Field(None, description="Partner registry id, when the organisation receives declarations.")

@@ -76,8 +76,41 @@ def field_anchor(question, part: str | None = None) -> str:
     return question.id
 
 
+def missing_part(part: str) -> str | None:
+    """An empty sub-field's message, naming what to enter (never a bare "Fill in this field.")."""
+    return {
+        "street": lambda: gettext("Enter the number and street."),
+        "city": lambda: gettext("Enter the city or town."),
+        "province": lambda: gettext("Choose the province or territory."),
+        "postal_code": lambda: gettext("Enter the postal code."),
+        "given_names": lambda: gettext("Enter the given names."),
+        "family_name": lambda: gettext("Enter the family name."),
+        "birth_date": lambda: gettext("Enter the date of birth."),
+    }.get(part, lambda: None)()
+
+
+CHOICE_TYPES = ("yesno", "choice", "multichoice")
+
+
 def error_text(message: str, part: str | None) -> str:
     """An answer error, naming the sub-field when it is about one ('Code postal : ...')."""
     if part in PART_LABELS:
         return gettext("%(field)s: %(message)s", field=PART_LABELS[part], message=message)
     return message
+
+
+def answer_errors(question, problem, label: str, lang: str) -> list[tuple[str | None, str]]:
+    """Every problem of a refused answer as (sub-field or None, message naming the field).
+
+    `label`: the question as the page shows it, named when the whole answer is missing."""
+    messages = []
+    for each in problem.problems:
+        if each.code == "required_field" and missing_part(each.field):
+            messages.append((each.field, missing_part(each.field)))
+        elif each.code == "required" and question.type in CHOICE_TYPES:
+            messages.append((None, gettext("Choose an answer to the question “%(question)s”.", question=label)))
+        elif each.code == "required":
+            messages.append((None, gettext("Answer the question “%(question)s”.", question=label)))
+        else:
+            messages.append((each.field, error_text(each.message(lang), each.field)))
+    return messages

@@ -101,6 +101,11 @@ def start_run(journey) -> RunRecord:
                      answers={}, status=run.status, user_id=run.user_id)
 
 
+def restart(run: RunRecord) -> None:
+    """Start the same run again from the first question: its answers are erased."""
+    _update(run.id, {"answers": {}, "status": "in_progress"})
+
+
 def save_answers(run: RunRecord, answers: dict, complete: bool) -> None:
     """Store the answers; a changed run that is no longer complete is no longer completed either."""
     values: dict[str, Any] = {}

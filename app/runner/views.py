@@ -14,8 +14,9 @@ URLs (stable; browser tests rely on them):
 """
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 
 from app.catalog import get_catalog
 from app.core.i18n import current_language
@@ -25,7 +26,7 @@ from app.runner import flow, prefill, store
 from app.runner.blueprint import bp
 from app.runner.clock import today
 from app.runner.display import definition, human_answer, item_name, localized
-from app.runner.fields import (NOT_SHAREABLE, error_text, field_anchor, field_value, posted_value,
+from app.runner.fields import (NOT_SHAREABLE, answer_errors, field_anchor, field_value, posted_value,
                                shareable_value)
 from app.runner.navigation import (RETURN_TO_CHECK, after_answer, back_url, item_url, journey_of, journey_or_404,
                                    load, progress, question_url, resume_url, returning, to_start)
@@ -65,7 +66,11 @@ def start(journey_id: str):
 @bp.post("/parcours/<slug:journey_id>/commencer")
 def begin(journey_id: str):
     journey = journey_or_404(journey_id)
-    store.start_run(journey)
+    current = store.current_run(journey_id)
+    if current is not None and current.status != "completed" and current.journey_version == journey.version:
+        store.restart(current)  # "Start over" on an unfinished run: the same run, not a second one
+    else:
+        store.start_run(journey)  # a completed plan stays in Mon dossier as it is
     first = flow.first_unanswered(journey, {}, today())
     return redirect(question_url(journey_id, first.id))
 
@@ -86,11 +91,12 @@ def question(journey_id: str, question_id: str):
     if asked.type == "group":
         return _group_page(journey, run, asked, visible)
 
-    error = error_part = None
+    error = error_part = errors = None
     suggested = prefill.suggestion(asked) if question_id not in answers else None
     value = field_value(asked, answers.get(question_id) if suggested is None else suggested)
     if request.method == "POST":
-        parsed, value, error, error_part = _read_answer(asked, value, now)
+        parsed, value, problems = _read_answer(asked, value, now)
+        error, error_part, errors = _error_fields(asked, problems)
         if error is None:
             updated = flow.current_answers(journey, {**answers, question_id: parsed}, now)
             store.save_answers(run, updated, flow.is_complete(journey, updated, now))
@@ -99,7 +105,7 @@ def question(journey_id: str, question_id: str):
     page = dict(
         journey=definition(journey), question=asked, value=value, error=error, error_part=error_part,
         prefilled=suggested is not None and not error,
-        errors={field_anchor(asked, error_part): error} if error else None,
+        errors=errors,
         page_has_errors=bool(error),
         back_url=back_url(journey, answers, question_id, visible),
         progress=progress(journey, answers, question_id, visible),
@@ -114,12 +120,43 @@ def question(journey_id: str, question_id: str):
 
 
 def _read_answer(asked, shown, now):
-    """The posted answer parsed: (value, shown, None, None), or (None, what was typed, error, part)."""
+    """The posted answer parsed: (value, shown, None), or (None, what was typed, problems).
+
+    `problems`: (sub-field or None, message naming the field) for every problem of the answer."""
     raw = posted_value(asked, request.form)
+    if g.get("csrf_expired"):
+        return None, raw, [(None, gettext("Your answer was not saved because the page had expired. "
+                                          "Check it and select Continue again."))]
     try:
-        return flow.parse(asked, raw, now), shown, None, None
+        return flow.parse(asked, raw, now), shown, None
     except flow.AnswerError as problem:
-        return None, raw, error_text(problem.message(current_language()), problem.field), problem.field
+        return None, raw, answer_errors(asked, problem, localized(asked.label), current_language())
+
+
+def _error_fields(asked, problems):
+    """(error, error_part, errors) for the page: every message in the field, the sub-fields in error,
+    and the error summary's links, one per problem."""
+    if not problems:
+        return None, None, None
+    parts = [part for part, _ in problems if part is not None] or None
+    return (" ".join(text for _, text in problems), parts,
+            {field_anchor(asked, part): text for part, text in problems})
+
+
+@bp.errorhandler(CSRFError)
+def expired_page(error):
+    """A missing or expired security token never loses what the citizen typed.
+
+    A question comes back with the typed answer, a message and a fresh token; nothing is saved.
+    Other forms (start, group, check, remove) have nothing typed: the page is shown again."""
+    if request.endpoint in ("runner.question", "runner.item_question"):
+        g.csrf_expired = True
+        return current_app.view_functions[request.endpoint](**request.view_args)
+    if request.endpoint == "runner.begin":
+        return redirect(url_for("runner.start", **request.view_args))
+    if request.endpoint in ("runner.check", "runner.remove_item"):
+        return redirect(url_for(request.endpoint, **request.view_args, **request.args))
+    return render_template("errors/400.html"), 400
 
 
 # -- repeating groups ------------------------------------------------------------------------------
@@ -132,7 +169,7 @@ def _group_page(journey, run, group, visible):
     now = today()
     items = list(answers.get(group.id) or [])
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and not g.get("csrf_expired"):
         problem = flow.group_problem(journey, group, items, answers, now)
         if problem is None:
             updated = flow.current_answers(journey, {**answers, group.id: items}, now)
@@ -193,10 +230,11 @@ def item_question(journey_id: str, group_id: str, index: int, question_id: str):
         abort(404)
     asked = visible[ids.index(question_id)]
 
-    error = error_part = None
+    error = error_part = errors = None
     value = field_value(asked, item.get(question_id))
     if request.method == "POST":
-        parsed, value, error, error_part = _read_answer(asked, value, now)
+        parsed, value, problems = _read_answer(asked, value, now)
+        error, error_part, errors = _error_fields(asked, problems)
         if error is None:
             item[question_id] = parsed
             new_items = items[:index] + [item] + items[index + 1:]
@@ -218,7 +256,7 @@ def item_question(journey_id: str, group_id: str, index: int, question_id: str):
         journey=definition(journey), group=group, index=index,
         item_title=item_name(group, item, index) if item else f"{localized(group.item_label)} {index + 1}",
         question=asked, value=value, error=error, error_part=error_part,
-        errors={field_anchor(asked, error_part): error} if error else None,
+        errors=errors,
         page_has_errors=bool(error),
         back_url=previous,
         progress={"number": position + 1, "total": len(ids)},

@@ -42,7 +42,7 @@ def test_my_data_page_is_readable_html(client, user, make_run, today, signed_in,
     client.post("/mon-dossier/profil", data=valid_profile)
     make_run(user.id)
     html = client.get("/mon-dossier/mes-donnees").get_data(as_text=True)
-    assert "Mes données" in html and "Tremblay" in html and "devenir-parent" in html
+    assert "Mes données" in html and "Tremblay" in html and "Devenir parent" in html
     assert "*** *** 544" in html and "130692544" not in html and "130 692 544" not in html
     assert "Télécharger mes données (JSON)" in html
 

@@ -131,7 +131,8 @@ def test_errors_in_the_users_language_and_nothing_saved(app, signed_in, citizen)
     page = soup_of(response)
     assert page.title.get_text().startswith("Erreur")
     summary = page.find(id="error-summary").get_text(" ", strip=True)
-    assert "Remplissez ce champ." in summary
+    assert "Remplissez ce champ." not in summary  # the message names the field (issue 11)
+    assert "Remplissez le champ « Prénom" in summary
     assert "date" in summary.lower()
     assert "téléphone" in summary.lower() or "10 chiffres" in summary
     assert input_value(page, "enfant_date_naissance") == "31/02/2026"  # what was typed, to fix it

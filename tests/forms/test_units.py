@@ -64,7 +64,7 @@ def test_parse_refuses_with_a_french_message(fr, kind, raw, message):
 def test_required_only_when_enforced(fr):
     required = field(type="text", required=True)
     assert parse_field(required, "", today=TODAY, lang="fr", enforce_required=False) is None
-    with pytest.raises(FieldError, match="Remplissez ce champ"):
+    with pytest.raises(FieldError, match="Remplissez le champ « "):
         parse_field(required, "", today=TODAY, lang="fr", enforce_required=True)
 
 

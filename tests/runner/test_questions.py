@@ -295,14 +295,14 @@ def test_a_question_page_is_small(rclient):
     assert len(rclient.get(question_url("type_evenement")).get_data()) < 30_000
 
 
-def test_a_post_without_csrf_token_gets_the_400_page_and_stores_nothing(runner_app):
+def test_a_post_without_csrf_token_shows_the_start_page_again_and_stores_nothing(runner_app):
     runner_app.config["WTF_CSRF_ENABLED"] = True
     try:
         client = runner_app.test_client()
         client.get("/langue/fr")
         response = client.post(f"/parcours/{JOURNEY}/commencer")
-        assert response.status_code == 400
-        assert "Votre demande n’a pas pu être traitée" in response.get_data(as_text=True)
+        # Not a dead end (issue 11): the start page comes back, with a fresh token.
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/parcours/{JOURNEY}")
         with runner_app.app_context():
             assert db.session.execute(select(Run)).first() is None
         page = soup(client.get(f"/parcours/{JOURNEY}"))

@@ -61,7 +61,9 @@ def test_the_token_in_a_shared_page_is_accepted_and_a_strangers_is_not(runner_ap
         accepted = first.post(question_url("type_evenement"), data={"type_evenement": "adoption", "csrf_token": own})
     finally:
         runner_app.config["WTF_CSRF_ENABLED"] = False
-    assert refused.status_code == 400
+    # Refused, the answer kept on the page with a fresh token, nothing saved (issue 11).
+    assert refused.status_code == 200 and 'id="error-summary"' in refused.get_data(as_text=True)
+    assert strangers not in refused.get_data(as_text=True)
     assert accepted.status_code == 302 and accepted.headers["Location"].endswith("/date_evenement")
 
 
