@@ -19,7 +19,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
     JOURNEYS_DIR = str(PROJECT_ROOT / "journeys")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Connections are checked after they sat idle, not before every use (app/core/db.py), and
+    # replaced after 30 minutes whatever happens.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -91,10 +93,6 @@ def configure(app, overrides: dict | None = None) -> None:
     app.config.from_prefixed_env("PARCOURS")
     if overrides:
         app.config.update(overrides)
-    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
-        # A SQLite file never drops a connection: checking it before each use is a wasted query.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            key: value for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if key != "pool_pre_ping"}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret(Path(app.instance_path))
     if not app.config.get("FIELD_ENCRYPTION_KEYS"):

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from app.core import config, cookie_session, errors, fragments, i18n, security, serve, shared_pages
-from app.core.db import db, migrate
+from app.core.db import check_idle_connections, db, migrate
 from app.core.config import PROJECT_ROOT
 
 csrf = CSRFProtect()
@@ -23,6 +23,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     config.configure(app, overrides)
     cookie_session.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            check_idle_connections(engine)
     migrate.init_app(app, db)
     csrf.init_app(app)
     security.check_csrf_on_unsafe_methods_only(app, csrf)
