@@ -1,6 +1,7 @@
 """Configuration: defaults here, overridden by `instance/config.py` and `PARCOURS_*` environment variables."""
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -69,7 +70,9 @@ class Config:
     # Law 25: anonymous runs are deleted this many days after their last change (`flask retention purge`).
     RETENTION_DAYS = 30
     # Déclaration unique (app/declarations) and partner registries (app/partners).
-    PARTNERS_BASE_URL = "http://127.0.0.1:5000/partenaires"
+    # Unset: the address Parcours is served on (HOST/PORT; `flask serve` and `flask run-all` give
+    # their own), never a fixed port where something else may listen.
+    PARTNERS_BASE_URL = None
     PARTNER_HMAC_SECRET = None  # shared with the registries; a dev value is made in instance/
     PARTNERS_DATABASE_URL = None  # the registries' own database; instance/partners.db by default
     PARTNERS_MOUNT = True  # `flask serve` mounts the registries under /partenaires
@@ -103,8 +106,20 @@ def configure(app, overrides: dict | None = None) -> None:
         app.config["MAIL_DIR"] = str(Path(app.instance_path) / "mail")
     if not app.config.get("PARTNER_HMAC_SECRET"):
         app.config["PARTNER_HMAC_SECRET"] = _local_secret(Path(app.instance_path), "partner_hmac_secret")
+    if not app.config.get("PARTNERS_BASE_URL"):
+        app.config["PARTNERS_BASE_URL"] = partners_base_url(os.environ.get("HOST", "127.0.0.1"),
+                                                            int(os.environ.get("PORT", "5000")))
+        app.config["PARTNERS_BASE_URL_FROM_ADDRESS"] = True
     if not app.config.get("PARTNERS_DATABASE_URL"):
         app.config["PARTNERS_DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "partners.db")
+
+
+def partners_base_url(host: str, port: int) -> str:
+    """The registries' URL for a server bound to host:port (a wildcard bind is reached on loopback)."""
+    host = "127.0.0.1" if host in ("", "0.0.0.0") else "[::1]" if host == "::" else host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/partenaires"
 
 
 def _local_secret(instance: Path, name: str = "secret_key") -> str:
