@@ -14,6 +14,7 @@ run: install vendor translations
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask journeys load
+	$(BIN)/flask assets build
 	$(BIN)/flask run-all --host $(HOST) --port $(PORT)
 
 test: install-test vendor translations chromium

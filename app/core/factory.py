@@ -6,7 +6,7 @@ import sys
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from app.core import config, cookie_session, errors, fragments, i18n, security, serve, shared_pages
+from app.core import assets, config, cookie_session, errors, fragments, i18n, security, serve, shared_pages
 from app.core.db import check_idle_connections, db, migrate
 from app.core.config import PROJECT_ROOT
 
@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import forms
 
     forms.init_app(app)
+    assets.init_app(app)  # last: it reads every blueprint's static folder
     return app
 
 
