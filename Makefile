@@ -20,10 +20,14 @@ run: install vendor translations
 test: install-test vendor translations chromium
 	bash tests/run.sh
 
+# About ten minutes: the engine, HTTP against hello-world (sync and gthread), deliveries with
+# 1/2/4 workers (30 s each) and one minute of moving day under locust; all need PostgreSQL.
 bench: install-test vendor translations wrk
+	$(BIN)/python -c "import locust" 2>/dev/null || $(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/deliveries.py
+	$(BIN)/python bench/moving_day.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
