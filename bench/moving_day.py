@@ -227,9 +227,11 @@ class Citizen(HttpUser):
         if form is None:
             raise StopJourney("declaration review")
         payload = [(t["name"], t.get("value", "")) for t in form.find_all("input", type="hidden") if t.get("name")]
-        payload += [(t["name"], t["value"]) for t in form.find_all("input", type="checkbox")
+        consents = [(t["name"], t["value"]) for t in form.find_all("input", type="checkbox")
                     if t.get("name", "").startswith("consent-")]
-        payload.append(("attestation", "oui"))
+        if not consents:  # nothing this citizen's answers let Parcours send: the plan is enough
+            return
+        payload += consents + [("attestation", "oui")]
         self.think()
         sent = self.page("POST", f"/parcours/{JOURNEY}/declaration", "declaration send", data=payload)
         if "/mon-dossier/declarations/" not in sent.url:
