@@ -23,7 +23,8 @@ run: install vendor translations fonts
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask journeys load
-	$(BIN)/flask serve --host $(HOST) --port $(PORT)
+	$(BIN)/flask assets build
+	$(BIN)/flask run-all --host $(HOST) --port $(PORT)
 
 test: install-test vendor translations chromium fonts vnu
 	bash tests/run.sh
@@ -33,10 +34,14 @@ test: install-test vendor translations chromium fonts vnu
 test-postgres: install-test vendor translations
 	PARCOURS_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
+# About ten minutes: the engine, HTTP against hello-world (sync and gthread), deliveries with
+# 1/2/4 workers (30 s each) and one minute of moving day under locust; all need PostgreSQL.
 bench: install-test vendor translations wrk
+	$(BIN)/python -c "import locust" 2>/dev/null || $(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/deliveries.py
+	$(BIN)/python bench/moving_day.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,23 +1,28 @@
-"""HTTP benchmark: Parcours against a bare Flask hello-world, both under gunicorn on 127.0.0.1.
+"""HTTP benchmark: Parcours against a bare Flask hello-world, distinct citizens, PostgreSQL, gunicorn.
 
-    .venv/bin/python bench/http.py [--duration 10] [--rounds 2] [--connections 4]
+    .venv/bin/python bench/http.py [--runs 128] [--connections 32] [--slice 3] [--slices 4]
+                                   [--worker-classes sync,gthread] [--journey devenir-parent]
 
-What it does, all on 127.0.0.1 and bounded in time:
-1. migrates a throw-away SQLite database, stores the journeys (`flask journeys load`), and starts
-   gunicorn (2 workers, `gthread` by default: keep-alive like a production proxy would use) with
-   Parcours, and the same gunicorn settings with `bench/hello.py`;
-2. prepares an anonymous run the way a citizen would (home page, start page, first question) and
-   keeps its cookie and CSRF token;
-3. for each round, drives with the same load generator for the same duration: hello-world GET, the
-   question page GET, and the answer POST followed by its redirect (the same valid answer each
-   time, so the run stays valid); `wrk` when installed (Debian: `apt-get install wrk`), otherwise a
-   small multi-process keep-alive Python client;
-4. reads each Parcours worker's resident memory (VmRSS) before the load and after every round.
+What a citizen does, measured under load that the server (not the client) limits:
+1. a throw-away PostgreSQL database with a random name (dropped at the end, whatever happens) is
+   migrated and the journeys stored; gunicorn serves Parcours with `gunicorn.conf.py`'s app
+   (2 workers) and, with the same settings, `bench/hello.py`;
+2. `--runs` distinct visitors start a run each (fresh runs: their first question is fetched), and
+   `--runs` more start one and get the answers of the journey's first scenario
+   (journeys/tests/<journey>/01-*.yaml), so their run is complete;
+3. `wrk -t2 -c<connections>` with a Lua script rotating over the visitors' cookies and URLs drives,
+   interleaved in short slices (hello, fresh question, answered question, answer, plan, hello, ...),
+   after a warm-up of each:
+   - `question_get`: the first question of a fresh run (GET);
+   - `answered_get`: a question whose answer a citizen typed (a date: the page is rendered in full);
+   - `answer_post`: a POST that CHANGES that answer (two dates in turn) and the GET of its redirect;
+   - `plan`: the personalised plan of a complete run;
+   every response's status is checked by the Lua script (200 for pages, 302/303 for a POST);
+4. reads each Parcours worker's resident memory (VmRSS) before and after, for `sync` and `gthread`.
 
-The three measurements of a round are interleaved in short slices (2 s by default: hello, GET,
-POST, hello, GET, POST, ...) so that on a shared machine both servers meet the same background
-load; each figure is the mean over all slices of all rounds. The last line is one JSON object with
-every figure. Both servers are stopped on exit, whatever happens.
+Each figure is requests per second (mean over its slices), p50/p99 latency (mean over slices) and
+the count of unexpected responses; `ratio_*` divides by hello-world measured in the same slices.
+The last line is one JSON object. The benchmark exits non-zero when a response was unexpected.
 """
 from __future__ import annotations
 
@@ -31,9 +36,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import argparse  # noqa: E402  (after the sys.path fix above)
 import atexit
 import json
-import multiprocessing
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -41,23 +46,44 @@ import statistics
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from http.client import HTTPConnection
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
+PG_SERVER = "host=127.0.0.1 port=5432 user=postgres"
 RSS_BUDGET_MB = 150
-RSS_GROWTH_TOLERANCE_MB = 2  # allocator noise; a leak grows by far more over thousands of requests
+FIGURES = ("question_get", "answered_get", "answer_post", "plan")
 _servers: list[subprocess.Popen] = []
 
 
-# --- servers -----------------------------------------------------------------------------------
+# --- database and servers ----------------------------------------------------------------------
+
+class ThrowAwayDatabase:
+    """A PostgreSQL database with a random name, dropped on close."""
+
+    def __init__(self):
+        import psycopg
+
+        self.name = f"parcours_bench_{secrets.token_hex(6)}"
+        try:
+            with psycopg.connect(PG_SERVER + " dbname=postgres", autocommit=True, connect_timeout=5) as admin:
+                admin.execute(f'CREATE DATABASE "{self.name}"')
+        except psycopg.OperationalError as problem:
+            raise SystemExit(f"PostgreSQL is needed on 127.0.0.1:5432 (user postgres): {problem}")
+        self.url = f"postgresql+psycopg://postgres@{HOST}:5432/{self.name}"
+        self.dsn = f"{PG_SERVER} dbname={self.name}"
+
+    def close(self) -> None:
+        import psycopg
+
+        with psycopg.connect(PG_SERVER + " dbname=postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -65,12 +91,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(app_spec: str, *, chdir: Path, env: dict, worker_class: str, threads: int,
-                   log: Path) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(app_spec: str, *, env: dict, worker_class: str, threads: int, log: Path,
+                   config: str | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    command = [str(BIN / "gunicorn"), "--workers", "2", "--worker-class", worker_class,
-               "--threads", str(threads), "--bind", f"{HOST}:{port}", "--chdir", str(chdir),
-               "--log-level", "warning", "--keep-alive", "5", app_spec]
+    command = [str(BIN / "gunicorn")]
+    if config:
+        command += ["--config", config]
+    command += ["--workers", "2", "--worker-class", worker_class, "--threads", str(threads),
+                "--bind", f"{HOST}:{port}", "--chdir", str(ROOT), "--log-level", "warning",
+                "--keep-alive", "5", app_spec]
     server = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
                               start_new_session=True)
     _servers.append(server)
@@ -78,35 +107,39 @@ def start_gunicorn(app_spec: str, *, chdir: Path, env: dict, worker_class: str, 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn {app_spec} stopped at start-up; see {log}:\n{log.read_text()[-2000:]}")
+            raise SystemExit(f"gunicorn {app_spec} stopped at start-up:\n{log.read_text()[-2000:]}")
         try:
             status = httpx.get(base + "/", timeout=2).status_code
         except httpx.HTTPError:
             time.sleep(0.2)
             continue
         if status != 200:
-            raise SystemExit(f"gunicorn {app_spec}: GET / gave {status}; see {log}:\n{log.read_text()[-1500:]}")
+            raise SystemExit(f"gunicorn {app_spec}: GET / gave {status}:\n{log.read_text()[-1500:]}")
         break
     else:
-        raise SystemExit(f"gunicorn {app_spec} did not answer within 60 s; see {log}")
-    # Both workers must be up before we read their memory.
+        raise SystemExit(f"gunicorn {app_spec} did not answer within 60 s:\n{log.read_text()[-1500:]}")
     while len(worker_pids(server.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     return server, base
 
 
-def stop_servers() -> None:
-    for server in _servers:
-        if server.poll() is None:
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
             try:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(server.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-    _servers.clear()
+                os.killpg(server.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    if server in _servers:
+        _servers.remove(server)
+
+
+def stop_servers() -> None:
+    for server in list(_servers):
+        stop_server(server)
 
 
 def worker_pids(master_pid: int) -> list[int]:
@@ -118,148 +151,30 @@ def worker_pids(master_pid: int) -> list[int]:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return 0.0
 
 
 def prepare_database(env: dict) -> None:
     for args in (["db", "upgrade"], ["journeys", "load"]):
         done = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, capture_output=True, text=True)
-        if done.returncode != 0 and args[0] == "db":
+        if done.returncode != 0:
             raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-        if done.returncode != 0:  # runs of the current version are served from the files anyway
-            print(f"warning: flask {' '.join(args)} failed: {(done.stderr or done.stdout).strip().splitlines()[-1]}",
-                  file=sys.stderr)
 
 
-# --- an anonymous run, prepared like a citizen would -------------------------------------------
+# --- visitors, prepared like citizens ------------------------------------------------------------
 
 @dataclass
-class PreparedRun:
-    question_url: str  # the first question page, fetched by the GET measurement
-    post_url: str      # where its form posts
-    post_body: str     # a valid answer with the CSRF token, url-encoded
-    redirect_url: str  # where the answer leads (the next question), fetched after each POST
-    cookie: str        # the signed session cookie holding the run and the CSRF secret
-
-
-def _question_types(journey_dir: Path, journey_id: str) -> dict[str, str]:
-    """question id -> type, read from the journey file so the bench answers validly by type."""
-    import yaml
-
-    definition = yaml.safe_load((journey_dir / f"{journey_id}.yaml").read_text())
-    types = {}
-    for question in definition["questions"]:
-        types[question["id"]] = question["type"]
-        for item in question.get("questions", []):
-            types[item["id"]] = item["type"]
-    return types
-
-
-def _valid_value(question_type: str, part: str = "") -> str:
-    """A value the engine accepts for a field (`part`: the sub-field of an address or a person)."""
-    if part == "postal_code":
-        return "H2X 1Y4"
-    if question_type == "date" or part.endswith("date"):
-        return (date.today() - timedelta(days=10)).isoformat()
-    if question_type == "number":
-        return "1"
-    return "Banc d'essai"
-
-
-def _form_payload(form, types: dict[str, str]) -> dict[str, list[str]]:
-    """A valid submission of a question form: the first option of a radio/checkbox, a typed value otherwise."""
-    payload: dict[str, list[str]] = {}
-    for tag in form.find_all(["input", "select", "textarea"]):
-        name = tag.get("name")
-        if not name:
-            continue
-        kind = tag.get("type", "text").lower() if tag.name == "input" else tag.name
-        if kind == "hidden":
-            payload.setdefault(name, []).append(tag.get("value", ""))
-        elif kind in ("radio", "checkbox"):
-            payload.setdefault(name, [tag.get("value", "on")])
-        elif kind in ("submit", "button"):
-            continue
-        elif kind == "select":
-            option = tag.find("option", attrs={"value": True})
-            payload[name] = [option["value"] if option else ""]
-        else:
-            question_id, _, part = name.partition(".")
-            payload[name] = [_valid_value(types.get(question_id, "text"), part)]
-    return payload
-
-
-def _is_question_form(form) -> bool:
-    return form.get("method", "get").lower() == "post" and form.find(
-        ["input", "textarea", "select"], attrs={"type": lambda t: t not in ("hidden", "submit", "button")})
-
-
-def prepare_run(base: str, journey_id: str, types: dict[str, str]) -> PreparedRun:
-    with httpx.Client(base_url=base, follow_redirects=True, timeout=10) as client:
-        page = client.get("/")
-        url = str(page.url)
-        for _ in range(6):  # home -> start page -> (start button) -> first question
-            soup = BeautifulSoup(page.text, "html.parser")
-            form = next((f for f in soup.find_all("form") if _is_question_form(f)), None)
-            if form is not None and url.rstrip("/") != base:
-                break
-            start_form = next((f for f in soup.find_all("form") if f.get("method", "").lower() == "post"
-                               and journey_id in urljoin(url, f.get("action") or url)), None)
-            if start_form is not None:
-                page = client.post(urljoin(url, start_form.get("action") or url),
-                                   data=_form_payload(start_form, types))
-            else:
-                link = next((a for a in soup.find_all("a", href=True)
-                             if journey_id in a["href"] and urljoin(url, a["href"]).split("#")[0] != url), None)
-                if link is None:
-                    raise SystemExit(f"no way forward to the journey {journey_id!r} from {url}")
-                page = client.get(urljoin(url, link["href"]))
-            url = str(page.url)
-        else:
-            raise SystemExit(f"could not reach a question page of {journey_id!r} (stopped at {url})")
-        question_url = url
-        action = urljoin(question_url, form.get("action") or question_url)
-        payload = _form_payload(form, types)
-        answered = client.post(action, data=payload, follow_redirects=False)
-        if answered.status_code not in (302, 303):
-            raise SystemExit(f"answer POST to {action} gave {answered.status_code}, expected a redirect: "
-                             f"{BeautifulSoup(answered.text, 'html.parser').title}")
-        redirect_url = urljoin(action, answered.headers["location"])
-        cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-        body = httpx.QueryParams([(k, v) for k, values in payload.items() for v in values])
-        # The same answer again, with the same cookie: still a redirect, so the run stays valid.
-        again = httpx.post(action, content=str(body), headers={
-            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, follow_redirects=False)
-        if again.status_code not in (302, 303):
-            raise SystemExit(f"repeating the answer gave {again.status_code}, expected a redirect")
-        # What the load generators will fetch must be the pages themselves, not redirects elsewhere.
-        for url in (question_url, redirect_url):
-            page = httpx.get(url, headers={"Cookie": cookie})
-            if page.status_code != 200 or 'id="question-form"' not in page.text:
-                raise SystemExit(f"GET {url} with the run's cookie gave {page.status_code}, not the question page")
-        return PreparedRun(question_url=question_url, post_url=action, post_body=str(body),
-                           redirect_url=redirect_url, cookie=cookie)
-
-
-# --- load generators ---------------------------------------------------------------------------
-
-WRK_POST_SCRIPT = """
-local post = wrk.format("POST", %(post_path)s, {["Content-Type"] = "application/x-www-form-urlencoded",
-                                                ["Cookie"] = %(cookie)s}, %(body)s)
-local follow = wrk.format("GET", %(redirect_path)s, {["Cookie"] = %(cookie)s})
-local n = 0
-request = function()
-  n = n + 1
-  if n %% 2 == 1 then return post else return follow end
-end
-"""
-
-
-def _lua(text: str) -> str:
-    return json.dumps(text)  # a JSON string is a valid Lua string literal for these ASCII values
+class Visitor:
+    cookie: str
+    question_path: str                     # first question (fresh) or the answered date question
+    plan_path: str = ""
+    posts: list[tuple[str, str]] = field(default_factory=list)  # (body, redirect path), one per value
 
 
 def _path(url: str) -> str:
@@ -267,149 +182,304 @@ def _path(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def run_wrk(url: str, seconds: int, connections: int, *, cookie: str = "", script: str | None = None) -> float:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(script or "")
-    if script:
-        command += ["-s", lua.name]
-    output = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
-    os.unlink(lua.name)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors and int(errors.group(1)) > 0:
-        raise SystemExit(f"wrk saw {errors.group(1)} error responses on {url}:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if match is None:
+        raise SystemExit("no CSRF token on the page")
+    return match.group(1)
 
 
-def _python_worker(args) -> int:
-    requests, seconds = args
-    base = urlsplit(requests[0][1])
-    connection = HTTPConnection(base.hostname, base.port, timeout=10)
-    count, end = 0, time.monotonic() + seconds
-    while time.monotonic() < end:
-        for method, url, headers, body in requests:
-            connection.request(method, _path(url), body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            if response.status >= 400:
-                raise RuntimeError(f"{method} {url} gave {response.status}")
-            count += 1
-    connection.close()
-    return count
+def start_visitor(base: str, journey_id: str) -> tuple[httpx.Client, str]:
+    """A new visitor: the start page, then "Commencer"; returns the client and the first question's URL."""
+    client = httpx.Client(base_url=base, timeout=15)
+    start = client.get(f"/parcours/{journey_id}")
+    if start.status_code != 200:
+        raise SystemExit(f"GET /parcours/{journey_id} gave {start.status_code}")
+    begun = client.post(f"/parcours/{journey_id}/commencer", data={"csrf_token": _csrf(start.text)})
+    if begun.status_code not in (302, 303):
+        raise SystemExit(f"starting a run gave {begun.status_code}")
+    return client, urljoin(base, begun.headers["location"])
 
 
-def run_python(requests: list[tuple], seconds: int, connections: int) -> float:
-    """Keep-alive client in `connections` processes; returns requests per second."""
-    with multiprocessing.get_context("fork").Pool(connections) as pool:
-        total = sum(pool.map(_python_worker, [(requests, seconds)] * connections))
-    return total / seconds
+def _cookie(client: httpx.Client) -> str:
+    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
 
 
-class LoadGenerator:
-    def __init__(self, seconds: int, connections: int, choice: str = "auto"):
-        self.seconds, self.connections = seconds, connections
-        use_wrk = choice == "wrk" or (choice == "auto" and shutil.which("wrk"))
-        if use_wrk and not shutil.which("wrk"):
-            raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-        self.name = "wrk" if use_wrk else "python keep-alive client"
+def prepare_visitors(base: str, database: ThrowAwayDatabase, journey_id: str, count: int):
+    """`count` fresh visitors and `count` visitors whose run is complete (the first scenario's answers)."""
+    import psycopg
 
-    def get(self, url: str, cookie: str = "") -> float:
-        if self.name == "wrk":
-            return run_wrk(url, self.seconds, self.connections, cookie=cookie)
-        headers = {"Cookie": cookie} if cookie else {}
-        return run_python([("GET", url, headers, None)], self.seconds, self.connections)
+    sys.path.insert(0, str(ROOT))
+    from app.journeys.scenarios import load_scenarios
 
-    def answer_cycles(self, run: PreparedRun) -> float:
-        """POST + redirect-following GET pairs per second."""
-        post_url = run.post_url
-        if self.name == "wrk":
-            script = WRK_POST_SCRIPT % {
-                "post_path": _lua(_path(post_url)), "redirect_path": _lua(_path(run.redirect_url)),
-                "cookie": _lua(run.cookie), "body": _lua(run.post_body)}
-            return run_wrk(post_url, self.seconds, self.connections, script=script) / 2
-        form = {"Cookie": run.cookie, "Content-Type": "application/x-www-form-urlencoded"}
-        pair = [("POST", post_url, form, run.post_body), ("GET", run.redirect_url, {"Cookie": run.cookie}, None)]
-        return run_python(pair, self.seconds, self.connections) / 2
+    scenario = load_scenarios(ROOT / "journeys" / "tests", journey_id)[0]
+    date_question = next((key for key, value in scenario.answers.items()
+                          if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)), None)
+    if date_question is None:
+        raise SystemExit(f"scenario {scenario.name} answers no date question: pick another journey")
+    values = [(date.today() - timedelta(days=days)).isoformat() for days in (10, 11)]
+
+    fresh = []
+    for _ in range(count):
+        client, first = start_visitor(base, journey_id)
+        fresh.append(Visitor(cookie=_cookie(client), question_path=_path(first)))
+        client.close()
+
+    answered = []
+    with psycopg.connect(database.dsn, autocommit=True) as connection:
+        known = {row[0] for row in connection.execute("SELECT id FROM runs")}
+        for _ in range(count):
+            client, _first = start_visitor(base, journey_id)
+            (run_id,) = {row[0] for row in connection.execute("SELECT id FROM runs")} - known
+            known.add(run_id)
+            answers = {**scenario.answers, date_question: values[0]}
+            connection.execute("UPDATE runs SET answers = %s, status = 'completed' WHERE id = %s",
+                               (json.dumps(answers), run_id))
+            question = f"/parcours/{journey_id}/questions/{date_question}"
+            page = client.get(question)
+            if page.status_code != 200 or 'id="question-form"' not in page.text:
+                raise SystemExit(f"GET {question} of a complete run gave {page.status_code}")
+            token = _csrf(page.text)
+            visitor = Visitor(cookie=_cookie(client), question_path=question,
+                              plan_path=f"/parcours/{journey_id}/resultat")
+            for value in values[1], values[0]:  # the stored value is values[0]: each POST changes it
+                body = str(httpx.QueryParams({"csrf_token": token, date_question: value}))
+                posted = client.post(question, content=body,
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+                if posted.status_code not in (302, 303):
+                    raise SystemExit(f"answer POST to {question} gave {posted.status_code}, not a redirect")
+                stored = connection.execute("SELECT answers FROM runs WHERE id = %s", (run_id,)).fetchone()[0]
+                stored = json.loads(stored) if isinstance(stored, str) else stored
+                if stored.get(date_question) != value:
+                    raise SystemExit("the answer POST did not change the stored answer")
+                visitor.posts.append((body, _path(urljoin(base + question, posted.headers["location"]))))
+            plan = client.get(visitor.plan_path)
+            if plan.status_code != 200:
+                raise SystemExit(f"GET {visitor.plan_path} of a complete run gave {plan.status_code}")
+            answered.append(visitor)
+            client.close()
+    return fresh, answered, date_question
 
 
-# --- the benchmark -----------------------------------------------------------------------------
+# --- wrk with a Lua script rotating over the visitors ------------------------------------------
+
+LUA = r"""
+-- Generated by bench/http.py. Each wrk thread takes every n-th entry and cycles over them; every
+-- response's status is counted, so a redirect to the start page or a refused POST is an error.
+local entries = %(entries)s
+local expect_post = %(expect_post)s
+local threads, counter = {}, 0
+
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+local mine, n = {}, 0
+ok, redirects, other = 0, 0, 0  -- globals: done() reads them with thread:get
+
+function init(args)
+  local step = %(threads)d
+  for i = tid + 1, #entries, step do
+    local e = entries[i]
+    table.insert(mine, wrk.format(e[1], e[2], e[3], e[4]))
+  end
+  if #mine == 0 then
+    local e = entries[1]
+    table.insert(mine, wrk.format(e[1], e[2], e[3], e[4]))
+  end
+end
+
+function request()
+  n = n + 1
+  return mine[(n - 1) %% #mine + 1]
+end
+
+function response(status, headers, body)
+  if status == 200 then ok = ok + 1
+  elseif status == 302 or status == 303 then redirects = redirects + 1
+  else other = other + 1 end
+end
+
+function done(summary, latency, requests)
+  local ok_total, redirect_total, other_total = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    ok_total = ok_total + thread:get("ok")
+    redirect_total = redirect_total + thread:get("redirects")
+    other_total = other_total + thread:get("other")
+  end
+  local unexpected = other_total + summary.errors.connect + summary.errors.read + summary.errors.write
+                     + summary.errors.timeout
+  if expect_post then
+    -- as many redirects (POST) as pages (their GET), give or take the requests in flight
+    local gap = math.abs(ok_total - redirect_total) - 2 * %(connections)d
+    if gap > 0 then unexpected = unexpected + gap end
+  else
+    unexpected = unexpected + redirect_total
+  end
+  io.write(string.format('BENCH {"requests": %%d, "seconds": %%.3f, "p50_us": %%d, "p99_us": %%d, "unexpected": %%d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99), unexpected))
+end
+"""
+
+
+def _lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string of ASCII characters is a valid Lua string literal
+
+
+def lua_script(entries: list[tuple], *, post: bool, threads: int, connections: int) -> str:
+    rows = []
+    for method, path, headers, body in entries:
+        lua_headers = "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()) + "}"
+        rows.append(f"{{{_lua_string(method)}, {_lua_string(path)}, {lua_headers}, "
+                    f"{_lua_string(body) if body is not None else 'nil'}}}")
+    return LUA % {"entries": "{\n" + ",\n".join(rows) + "\n}", "expect_post": "true" if post else "false",
+                  "threads": threads, "connections": connections}
+
+
+def scenario_scripts(fresh: list[Visitor], answered: list[Visitor], threads: int, connections: int) -> dict[str, str]:
+    form = "application/x-www-form-urlencoded"
+    posts = []
+    for value in range(2):  # all visitors' first change, then all their second: a run is never raced
+        for visitor in answered:
+            body, redirect = visitor.posts[value]
+            posts.append(("POST", visitor.question_path, {"Cookie": visitor.cookie, "Content-Type": form}, body))
+            posts.append(("GET", redirect, {"Cookie": visitor.cookie}, None))
+    make = lambda entries, post=False: lua_script(entries, post=post, threads=threads, connections=connections)
+    return {
+        "hello": make([("GET", "/", {}, None)]),
+        "question_get": make([("GET", v.question_path, {"Cookie": v.cookie}, None) for v in fresh]),
+        "answered_get": make([("GET", v.question_path, {"Cookie": v.cookie}, None) for v in answered]),
+        "answer_post": make(_interleave_pairs(posts, threads), post=True),
+        "plan": make([("GET", v.plan_path, {"Cookie": v.cookie}, None) for v in answered]),
+    }
+
+
+def _interleave_pairs(pairs: list[tuple], threads: int) -> list[tuple]:
+    """Reorder [POST, GET, POST, GET, ...] so that wrk thread t (taking entries t, t+T, ...) gets
+    whole pairs in order: POST then its redirect's GET."""
+    couples = [pairs[i:i + 2] for i in range(0, len(pairs), 2)]
+    per_thread = [couples[t::threads] for t in range(threads)]
+    out = []
+    for index in range(max(len(p) for p in per_thread)):
+        for part in (0, 1):
+            for t in range(threads):
+                if index < len(per_thread[t]):
+                    out.append(per_thread[t][index][part])
+    return out
+
+
+def run_wrk(base: str, script: Path, seconds: float, threads: int, connections: int) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+               "-s", str(script), base]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH ")), None)
+    if line is None:
+        raise SystemExit(f"wrk gave no result:\n{done.stdout}\n{done.stderr}")
+    result = json.loads(line[len("BENCH "):])
+    result["rps"] = result["requests"] / result["seconds"] if result["seconds"] else 0.0
+    return result
+
+
+# --- one worker class --------------------------------------------------------------------------
+
+def measure(worker_class: str, env: dict, work: Path, options, prepared=None) -> tuple[dict, tuple]:
+    threads = options.threads if worker_class == "gthread" else 1
+    settings = dict(env=env, worker_class=worker_class, threads=threads)
+    parcours, parcours_url = start_gunicorn("app.wsgi:application", log=work / f"parcours-{worker_class}.log",
+                                            config=str(ROOT / "gunicorn.conf.py"), **settings)
+    hello, hello_url = start_gunicorn("bench.hello:app", log=work / f"hello-{worker_class}.log", **settings)
+    if prepared is None:
+        prepared = prepare_visitors(parcours_url, options.database, options.journey, options.runs)
+    fresh, answered, date_question = prepared
+    scripts = {}
+    for name, text in scenario_scripts(fresh, answered, options.wrk_threads, options.connections).items():
+        scripts[name] = work / f"{name}.lua"
+        scripts[name].write_text(text)
+    bases = {name: hello_url if name == "hello" else parcours_url for name in scripts}
+    workers = worker_pids(parcours.pid)
+
+    for name in scripts:  # warm-up: caches, pools, compiled statements
+        run_wrk(bases[name], scripts[name], options.warmup, options.wrk_threads, options.connections)
+    rss_before = [rss_mb(pid) for pid in workers]
+    slices: dict[str, list[dict]] = {name: [] for name in scripts}
+    for _ in range(options.slices):
+        for name in scripts:
+            slices[name].append(run_wrk(bases[name], scripts[name], options.slice, options.wrk_threads,
+                                        options.connections))
+    rss_after = [rss_mb(pid) for pid in workers]
+    restarted = worker_pids(parcours.pid) != workers
+    stop_server(parcours)
+    stop_server(hello)
+
+    def summary(name: str) -> dict:
+        values = slices[name]
+        return {"rps": round(statistics.fmean(v["rps"] for v in values), 1),
+                "p50_ms": round(statistics.fmean(v["p50_us"] for v in values) / 1000, 2),
+                "p99_ms": round(statistics.fmean(v["p99_us"] for v in values) / 1000, 2),
+                "non_2xx": sum(v["unexpected"] for v in values)}
+
+    hello_figure = summary("hello")
+    result = {"hello": hello_figure}
+    for name in FIGURES:
+        figure = summary(name)
+        figure["ratio"] = round(figure["rps"] / hello_figure["rps"], 3) if hello_figure["rps"] else 0.0
+        # per slice, so that background load on the shared machine cancels out
+        figure["ratio_per_slice"] = [round(a["rps"] / h["rps"], 3) for a, h in zip(slices[name], slices["hello"])]
+        result[name] = figure
+    result["rss_mb_before"] = [round(m, 1) for m in rss_before]
+    result["rss_mb_after"] = [round(m, 1) for m in rss_after]
+    result["workers_restarted"] = restarted
+    return result, prepared
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement (default 10)")
-    parser.add_argument("--slice", type=int, default=2, help="seconds per interleaved slice (default 2)")
-    parser.add_argument("--rounds", type=int, default=2, help="load rounds, memory read after each (default 2)")
-    parser.add_argument("--connections", type=int, default=4, help="concurrent keep-alive connections")
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
-    parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
+    parser.add_argument("--runs", type=int, default=128, help="distinct visitors of each kind")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--slice", type=float, default=3, help="seconds per slice")
+    parser.add_argument("--slices", type=int, default=4, help="slices per figure and worker class")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per figure")
+    parser.add_argument("--worker-classes", default="sync,gthread")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--journey", default="devenir-parent")
-    parser.add_argument("--load-generator", default="auto", choices=["auto", "wrk", "python"],
-                        help="auto: wrk when installed, else the Python client")
     options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed (make wrk, or apt-get install wrk)")
 
     work = Path(tempfile.mkdtemp(prefix="parcours-bench-"))
-    # atexit runs last-registered first: the servers stop, then their folder goes.
+    options.database = ThrowAwayDatabase()
+    # atexit runs last-registered first: the servers stop, the database is dropped, the folder goes.
     atexit.register(shutil.rmtree, work, ignore_errors=True)
+    atexit.register(options.database.close)
     atexit.register(stop_servers)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     env = {**os.environ, "FLASK_APP": "app", "PARCOURS_SECRET_KEY": "bench-" + os.urandom(8).hex(),
-           "PARCOURS_SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.db'}"}
+           "PARCOURS_SQLALCHEMY_DATABASE_URI": options.database.url}
     prepare_database(env)
-    gunicorn = dict(env=env, worker_class=options.worker_class, threads=options.threads)
-    parcours, parcours_url = start_gunicorn("app:create_app()", chdir=ROOT, log=work / "parcours.log", **gunicorn)
-    _, hello_url = start_gunicorn("bench.hello:app", chdir=ROOT, log=work / "hello.log", **gunicorn)
-    run = prepare_run(parcours_url, options.journey, _question_types(ROOT / "journeys", options.journey))
-    slices = max(1, round(options.duration / options.slice))
-    load = LoadGenerator(max(1, round(options.duration / slices)), options.connections, options.load_generator)
-    workers = worker_pids(parcours.pid)
-    print(f"load generator: {load.name}, {options.connections} connections, {options.duration} s per measurement "
-          f"and round, in {slices} slices; "
-          f"gunicorn: 2 {options.worker_class} workers x {options.threads} threads")
-    print(f"question page: {run.question_url}")
 
-    memory = [[rss_mb(pid) for pid in workers]]
-    print(f"before load: worker RSS {', '.join(f'{m:.1f}' for m in memory[0])} MB")
-    figures: dict[str, list[float]] = {"hello": [], "question_get": [], "answer_post": []}
-    for round_number in range(1, options.rounds + 1):
-        sliced: dict[str, list[float]] = {name: [] for name in figures}
-        for _ in range(slices):
-            sliced["hello"].append(load.get(hello_url + "/"))
-            sliced["question_get"].append(load.get(run.question_url, cookie=run.cookie))
-            sliced["answer_post"].append(load.answer_cycles(run))
-        for name, values in sliced.items():
-            figures[name].append(statistics.fmean(values))
-        memory.append([rss_mb(pid) for pid in workers])
-        print(f"round {round_number}: hello {figures['hello'][-1]:.0f} req/s, question GET "
-              f"{figures['question_get'][-1]:.0f} req/s, answer POST+redirect {figures['answer_post'][-1]:.0f}/s; "
-              f"worker RSS {', '.join(f'{m:.1f}' for m in memory[-1])} MB")
-    if worker_pids(parcours.pid) != workers:
-        print("warning: a Parcours worker was restarted during the load", file=sys.stderr)
-    stop_servers()
+    results, prepared = {}, None
+    print(f"wrk -t{options.wrk_threads} -c{options.connections}; {options.runs} fresh and {options.runs} "
+          f"complete runs of {options.journey} on PostgreSQL; gunicorn 2 workers; {options.slices} slices of "
+          f"{options.slice} s per figure, interleaved with hello-world", flush=True)
+    for worker_class in options.worker_classes.split(","):
+        results[worker_class], prepared = measure(worker_class, env, work, options, prepared)
+        figures = results[worker_class]
+        print(f"{worker_class}: hello {figures['hello']['rps']:.0f} req/s; " + "; ".join(
+            f"{name} {figures[name]['rps']:.0f} req/s (x{figures[name]['ratio']:.2f}, p50 {figures[name]['p50_ms']} ms, "
+            f"p99 {figures[name]['p99_ms']} ms, non-2xx {figures[name]['non_2xx']})" for name in FIGURES)
+            + f"; worker RSS {figures['rss_mb_before']} -> {figures['rss_mb_after']} MB", flush=True)
 
-    mean = {name: statistics.fmean(values) for name, values in figures.items()}
-    growth = max(after - before for before, after in zip(memory[1], memory[-1])) if len(memory) > 2 else 0.0
-    result = {
-        "load_generator": load.name,
-        "worker_class": options.worker_class,
-        "duration_s": options.duration,
-        "hello_rps": round(mean["hello"], 1),
-        "question_get_rps": round(mean["question_get"], 1),
-        "answer_post_rps": round(mean["answer_post"], 1),
-        "ratio_question_get": round(mean["question_get"] / mean["hello"], 3),
-        "ratio_answer_post": round(mean["answer_post"] / mean["hello"], 3),
-        "rss_mb_before": round(max(memory[0]), 1),
-        "rss_mb_max": round(max(max(m) for m in memory), 1),
-        "rss_growth_mb": round(growth, 1),
-        # Budgets from issue 2: under 150 MB per worker, no growth from one round to the next.
-        "rss_within_budget": max(max(m) for m in memory) < RSS_BUDGET_MB and growth < RSS_GROWTH_TOLERANCE_MB,
-        "connections": options.connections,
-    }
-    print(f"ratios Parcours / hello-world: question GET {result['ratio_question_get']:.2f}, "
-          f"answer POST+redirect {result['ratio_answer_post']:.2f}; max worker RSS {result['rss_mb_max']} MB, "
-          f"growth between first and last round {result['rss_growth_mb']} MB")
+    unexpected = sum(results[w][name]["non_2xx"] for w in results for name in ("hello", *FIGURES))
+    rss_max = max(max(results[w]["rss_mb_after"] + results[w]["rss_mb_before"]) for w in results)
+    result = {"runs": options.runs, "connections": options.connections, "database": "postgresql",
+              "journey": options.journey, **results,
+              "rss_mb_max": rss_max, "rss_within_budget": rss_max < RSS_BUDGET_MB, "non_2xx_total": unexpected}
     print(json.dumps(result))
+    if unexpected:
+        sys.exit(f"{unexpected} unexpected responses")
 
 
 if __name__ == "__main__":

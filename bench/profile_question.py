@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--journey", default="devenir-parent")
     parser.add_argument("--post", action="store_true", help="profile the answer POST instead of the GET")
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--database-url", help="e.g. a throw-away PostgreSQL database (SQLite file by default)")
     options = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -45,7 +46,7 @@ def main() -> None:
     from app.core.db import db
 
     work = Path(tempfile.mkdtemp(prefix="parcours-profile-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'profile.db'}",
+    app = create_app({"SQLALCHEMY_DATABASE_URI": options.database_url or f"sqlite:///{work / 'profile.db'}",
                       "SECRET_KEY": "profile-" + os.urandom(8).hex()})
     with app.app_context():
         upgrade()
@@ -80,11 +81,14 @@ def main() -> None:
         dbapi_connection.set_trace_callback(None)
 
     one()  # the first answer POST really changes the run; the statements shown are those of a repeat
-    event.listen(engine, "checkout", trace)
-    event.listen(engine, "checkin", untrace)
+    tracing = engine.dialect.name == "sqlite"
+    if tracing:
+        event.listen(engine, "checkout", trace)
+        event.listen(engine, "checkin", untrace)
     response = one()
-    event.remove(engine, "checkout", trace)
-    event.remove(engine, "checkin", untrace)
+    if tracing:
+        event.remove(engine, "checkout", trace)
+        event.remove(engine, "checkin", untrace)
     print(f"{'POST' if options.post else 'GET'} {url}: {response.status_code}")
     print(f"SQL statements in one request: {len(statements)}")
     for statement in statements:

@@ -9,6 +9,7 @@ Two modes (README, "Production configuration"):
 """
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,7 +30,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
     JOURNEYS_DIR = str(PROJECT_ROOT / "journeys")
     # hide_parameters: a database error must never carry names, addresses or e-mails into a log.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # Connections are checked after they sat idle, not before every use (app/core/db.py), and
+    # replaced after 30 minutes whatever happens.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # forced on in production
@@ -93,7 +96,9 @@ class Config:
     RETENTION_IN_PROCESS = True
     RETENTION_PURGE_INTERVAL_SECONDS = 3600
     # Déclaration unique (app/declarations) and partner registries (app/partners).
-    PARTNERS_BASE_URL = "http://127.0.0.1:5000/partenaires"
+    # Unset: the address Parcours is served on (HOST/PORT; `flask serve` and `flask run-all` give
+    # their own), never a fixed port where something else may listen.
+    PARTNERS_BASE_URL = None
     PARTNER_HMAC_SECRET = None  # shared with the registries; a dev value is made in instance/
     PARTNERS_DATABASE_URL = None  # the registries' own database; instance/partners.db by default
     PARTNERS_MOUNT = True  # `flask serve` mounts the registries under /partenaires
@@ -131,14 +136,16 @@ def configure(app, overrides: dict | None = None) -> None:
     app.config.from_prefixed_env("PARCOURS")
     if overrides:
         app.config.update(overrides)
-    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
-        # A SQLite file never drops a connection: checking it before each use is a wasted query.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            key: value for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if key != "pool_pre_ping"}
     if is_production(app):
         _configure_production(app)
     else:
         _configure_development(app)
+    if not app.config.get("PARTNERS_BASE_URL"):
+        # The registries are reached where this server is bound (make run's HOST and PORT), never
+        # on a fixed port where something else may listen.
+        app.config["PARTNERS_BASE_URL"] = partners_base_url(os.environ.get("HOST", "127.0.0.1"),
+                                                            int(os.environ.get("PORT", "5000")))
+        app.config["PARTNERS_BASE_URL_FROM_ADDRESS"] = True
 
 
 def is_production(app) -> bool:
@@ -211,6 +218,14 @@ def _as_list(value) -> list[str]:
 
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(value for value in values if value))
+
+
+def partners_base_url(host: str, port: int) -> str:
+    """The registries' URL for a server bound to host:port (a wildcard bind is reached on loopback)."""
+    host = "127.0.0.1" if host in ("", "0.0.0.0") else "[::1]" if host == "::" else host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/partenaires"
 
 
 def _local_secret(instance: Path, name: str = "secret_key") -> str:

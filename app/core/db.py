@@ -1,12 +1,14 @@
-"""Database: the SQLAlchemy 2 declarative base, the Flask-SQLAlchemy handle and Alembic migrations."""
+"""Database: the SQLAlchemy 2 declarative base, the Flask-SQLAlchemy handle, Alembic migrations and
+how pooled connections are checked before use."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event, exc
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -39,3 +41,36 @@ def harden(app) -> None:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# A connection back in the pool for longer than this is checked (one round trip) before it is
+# handed out again; a busy connection is not: SQLAlchemy's `pool_pre_ping` checked every one, a
+# round trip for every page. A server or proxy that drops connections does so to idle ones; a
+# connection that breaks while in use raises a disconnect error, which makes SQLAlchemy throw the
+# whole pool's connections away (and the run read retries once, app/runner/store.py).
+IDLE_CHECK_SECONDS = 10.0
+
+
+def check_idle_connections(engine, idle_seconds: float = IDLE_CHECK_SECONDS) -> None:
+    """Ping a pooled connection before use only when it sat idle for `idle_seconds` or more."""
+    if engine.dialect.name == "sqlite":  # a file never drops a connection
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(dbapi_connection, record):
+        if dbapi_connection is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy):
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_connection.rollback()
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool replaces the connection and tries again (SQLAlchemy's documented pattern).
+            raise exc.DisconnectionError() from error

@@ -7,9 +7,9 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.core import (config, cookie_session, errors, fragments, i18n, redaction, security, serve, shared_pages,
-                      template_tests)
-from app.core.db import db, harden, migrate
+from app.core import (assets, config, cookie_session, errors, fragments, i18n, redaction, security, serve,
+                      shared_pages, template_tests)
+from app.core.db import check_idle_connections, db, harden, migrate
 from app.core.config import PROJECT_ROOT
 
 csrf = CSRFProtect()
@@ -32,6 +32,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     cookie_session.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            check_idle_connections(engine)
     migrate.init_app(app, db)
     csrf.init_app(app)
     i18n.init_app(app)
@@ -63,6 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Last of the app's before_request hooks: a refused token is handled (the page shown again with
     # what was typed) with the visitor's language and login session already known.
     security.check_csrf_on_unsafe_methods_only(app, csrf)
+    assets.init_app(app)  # last: it reads every blueprint's static folder
     return app
 
 

@@ -11,6 +11,8 @@ from flask.cli import with_appcontext
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import run_simple
 
+from app.core.config import partners_base_url
+
 
 def build_wsgi(app):
     mounts = app.extensions.get("mounts", {})
@@ -24,6 +26,8 @@ def build_wsgi(app):
 def serve(host: str, port: int) -> None:
     """Serve Parcours with its partner registries and delivery worker in-process."""
     app = current_app._get_current_object()
+    if app.config.get("PARTNERS_BASE_URL_FROM_ADDRESS"):  # the registries mounted here, on this port
+        app.config["PARTNERS_BASE_URL"] = partners_base_url(host, port)
     stop = threading.Event()
     for service in app.extensions.get("background_services", []):
         threading.Thread(target=service, args=(app, stop), daemon=True, name=service.__name__).start()
@@ -38,3 +42,6 @@ def init_app(app) -> None:
     app.extensions.setdefault("mounts", {})
     app.extensions.setdefault("background_services", [])
     app.cli.add_command(serve)
+    from app.core.supervisor import run_all
+
+    app.cli.add_command(run_all)

@@ -11,7 +11,9 @@ What keeps it safe:
   in debug (templates reloaded on change) are shared; anything else is rendered as usual; a shared
   page is rendered for an anonymous user, so it cannot show an account;
 - the view passes everything the page shows in `state` (values a citizen typed never go there:
-  the runner only shares a question page that is empty or shows one of the listed options);
+  the runner shares a question page that is empty or shows one of the listed options as is, and a
+  page showing what a citizen typed only with a placeholder where the value goes: `typed` maps
+  that placeholder to the visitor's value, escaped like Jinja escapes it, on every response);
 - while a shared page is rendered, `csrf_token()` gives a per-process placeholder, replaced by the
   visitor's own token on every response, and reading `session`, `request` or `g`, or calling
   `get_flashed_messages()`, fails loudly, exactly as in a layout fragment (app/core/fragments.py);
@@ -26,6 +28,7 @@ from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from app.core.fragments import PER_VISITOR
 from app.core.lru import LRU
@@ -36,13 +39,18 @@ CSRF_EXTENSION = "shared_pages_csrf"
 MAX_PAGES = 2048
 MAX_SIGNED_TOKENS = 4096  # one per recent visitor
 CSRF_PLACEHOLDER = "shared-page-csrf-" + secrets.token_hex(16)
+TYPED_PLACEHOLDER = "shared-page-typed-" + secrets.token_hex(16)
 
 
-def render_shared(template: str, state: tuple, **context) -> str:
-    """`render_template(template, **context)`, reused for anonymous visitors asking in the same `state`."""
+def render_shared(template: str, state: tuple, typed: dict[str, str] | None = None, **context) -> str:
+    """`render_template(template, **context)`, reused for anonymous visitors asking in the same `state`.
+
+    `typed`: {placeholder in `context`: the visitor's own value}: the page is kept with the
+    placeholder and each response gets the value, HTML-escaped, in its place."""
     app = current_app._get_current_object()
     if not _can_share(app):
-        return render_template(template, **context)
+        html = render_template(template, **context)
+        return _put_typed(html, typed) if typed else html
     key = (template, state, str(get_locale()), request.script_root, request.full_path)
     pages = app.extensions[EXTENSION]
     html = pages.get(key)
@@ -50,7 +58,21 @@ def render_shared(template: str, state: tuple, **context) -> str:
         html = render_template(template, **{**context, **PER_VISITOR, "csrf_token": _placeholder,
                                             "current_user": AnonymousUserMixin()})
         pages.put(key, html)
+    if typed:
+        html = _put_typed(html, typed)
     return html.replace(CSRF_PLACEHOLDER, _visitor_csrf_token(app)) if CSRF_PLACEHOLDER in html else html
+
+
+def typed_placeholder() -> str:
+    """A per-process marker standing for a typed value in a shared page: letters, digits and
+    hyphens only, so escaping leaves it as is and no text a page holds can look like it."""
+    return TYPED_PLACEHOLDER
+
+
+def _put_typed(html: str, typed: dict[str, str]) -> str:
+    for placeholder, value in typed.items():
+        html = html.replace(placeholder, str(escape(value)))
+    return html
 
 
 def _visitor_csrf_token(app) -> str:

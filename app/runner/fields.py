@@ -64,6 +64,18 @@ def shareable_value(question, shown):
     return NOT_SHAREABLE
 
 
+# Question types whose value appears once, as is, in one field: a page showing it can be shared
+# with a placeholder in the value's place (app/core/shared_pages.py).
+TYPED_TYPES = ("text", "date", "number")
+
+
+def typed_value(question, shown) -> str | None:
+    """The typed value a shared page gets in its placeholder's place, or None when not applicable."""
+    if question.type in TYPED_TYPES and isinstance(shown, str) and shown:
+        return shown
+    return None
+
+
 def field_anchor(question, part: str | None = None) -> str:
     """The id the error summary links to: the first input of the field (or the sub-field in error)."""
     if question.type in ("choice", "multichoice") and question.options:

@@ -62,26 +62,50 @@ def _read_row(engine, run_id: str) -> tuple | None:
 
     Every questionnaire page does this, and SQLAlchemy's statement execution (cache key, result
     objects, connection events) cost twice the query itself on SQLite. The SQL is still compiled by
-    SQLAlchemy for the engine's dialect, and the JSON column decoded by its own type."""
+    SQLAlchemy for the engine's dialect, and the JSON column decoded by its own type.
+
+    On PostgreSQL the SELECT runs in autocommit: one round trip, where a transaction would add
+    BEGIN and ROLLBACK. A connection found broken (the server restarted) is thrown away and the
+    read, which changes nothing, is tried once more on a new one."""
     reader = _readers.get(engine)
     if reader is None:
         compiled = _READ.compile(dialect=engine.dialect)
         decode = _runs.c.answers.type.result_processor(engine.dialect, None)  # None: the driver decodes
-        reader = _readers[engine] = (str(compiled), compiled.positional, decode)
-    sql, positional, decode = reader
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql, (run_id,) if positional else {"run_id": run_id})
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        connection.close()
+        reader = _readers[engine] = (str(compiled), compiled.positional, decode,
+                                     engine.dialect.name == "postgresql")
+    sql, positional, decode, autocommit = reader
+    for attempt in (1, 2):
+        connection = engine.raw_connection()
+        try:
+            row = _select(connection, sql, (run_id,) if positional else {"run_id": run_id}, autocommit)
+            break
+        except engine.dialect.loaded_dbapi.Error as error:
+            if attempt == 2 or not engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
+                raise
+            connection.invalidate(error)
+            engine.dispose()  # the other pooled connections went with the server too
+        finally:
+            connection.close()
     if row is None or decode is None:
         return row
     values = list(row)
     values[_ANSWERS] = decode(values[_ANSWERS])
     return tuple(values)
+
+
+def _select(connection, sql: str, parameters, autocommit: bool) -> tuple | None:
+    driver = connection.driver_connection
+    if autocommit:
+        driver.autocommit = True
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, parameters)
+        row = cursor.fetchone()
+        cursor.close()
+        return row
+    finally:
+        if autocommit and not driver.closed:
+            driver.autocommit = False
 
 
 def _signed_in_user_id() -> int | None:
@@ -123,6 +147,7 @@ def mark_completed(run: RunRecord) -> None:
 
 
 def _update(run_id: str, values: dict) -> None:
-    """One UPDATE in its own transaction (`updated_at` follows from the column's `onupdate`)."""
-    with db.engine.begin() as connection:
+    """One UPDATE, atomic on its own: sent in autocommit, one round trip where BEGIN and COMMIT
+    would make three (`updated_at` follows from the column's `onupdate`)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(update(_runs).where(_runs.c.id == run_id).values(**values))

@@ -21,13 +21,13 @@ from flask_wtf.csrf import CSRFError
 from app.catalog import get_catalog
 from app.core.i18n import current_language
 from app.core.security import no_store
-from app.core.shared_pages import render_shared
+from app.core.shared_pages import render_shared, typed_placeholder
 from app.runner import flow, prefill, store
 from app.runner.blueprint import bp
 from app.runner.clock import today
 from app.runner.display import definition, human_answer, item_name, localized
-from app.runner.fields import (NOT_SHAREABLE, answer_errors, field_anchor, field_value, posted_value,
-                               shareable_value)
+from app.runner.fields import (NOT_SHAREABLE, answer_errors, error_text, field_anchor, field_value, posted_value,
+                               shareable_value, typed_value)
 from app.runner.navigation import (RETURN_TO_CHECK, after_answer, back_url, item_url, journey_of, journey_or_404,
                                    load, progress, question_url, resume_url, returning, to_start)
 from app.runner.search import MAX_QUERY_LENGTH, search
@@ -111,11 +111,17 @@ def question(journey_id: str, question_id: str):
         progress=progress(journey, answers, question_id, visible),
         action=question_url(journey_id, question_id),
     )
-    shown = shareable_value(asked, value)
-    if error is None and suggested is None and shown is not NOT_SHAREABLE:
-        state = (journey.id, journey.version, question_id, shown, page["back_url"],
-                 page["progress"]["number"], page["progress"]["total"], page["action"])
-        return render_shared("runner/question.html", state, **page)
+    if error is None and suggested is None:
+        shown = shareable_value(asked, value)
+        typed = typed_value(asked, value) if shown is NOT_SHAREABLE else None
+        if shown is not NOT_SHAREABLE or typed is not None:
+            placeholder = typed_placeholder() if typed is not None else None
+            state = (journey.id, journey.version, question_id, placeholder or shown, page["back_url"],
+                     page["progress"]["number"], page["progress"]["total"], page["action"])
+            if typed is None:
+                return render_shared("runner/question.html", state, **page)
+            return render_shared("runner/question.html", state, typed={placeholder: typed},
+                                 **{**page, "value": placeholder})
     return render_template("runner/question.html", **page)
 
 
