@@ -5,7 +5,7 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from app.catalog import get_catalog
-from app.runner import flow
+from app.runner import flow, mode
 from app.runner.blueprint import bp
 from app.runner.clock import today
 from app.runner.display import definition, human_answer, localized, long_date
@@ -45,6 +45,7 @@ def _plan_view(journey, answers, now) -> list[dict]:
                 "overdue": planned.overdue,
                 "urgent": planned.urgent,
                 "because": because,
+                "preview_note": mode.source().step_note(step) if mode.is_preview() else None,
                 "because_text": gettext("; ").join(
                     gettext("“%(answer)s” to “%(label)s”", label=reason["label"], answer=reason["answer"]) for reason in because),
             })
@@ -61,7 +62,7 @@ def _completed_or_redirect(journey_id: str):
         return None, None, to_start(journey_id)
     missing = flow.first_unanswered(journey, run.answers or {}, today())
     if missing is not None:
-        return None, None, redirect(url_for("runner.question", journey_id=journey_id, question_id=missing.id))
+        return None, None, redirect(url_for(".question", journey_id=journey_id, question_id=missing.id))
     return run, journey, None
 
 

@@ -8,6 +8,9 @@ def init_app(app) -> None:
     from app.studio.blueprint import bp
 
     app.register_blueprint(bp)
+    from app.studio import preview
+
+    preview.init_app(app)
     app.add_template_filter(_datetime, "studio_datetime")
 
 

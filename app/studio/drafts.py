@@ -275,3 +275,30 @@ def rollback(document_id: str, number: int, user) -> JourneyVersion:
     db.session.commit()
     catalog_changed()
     return row
+
+
+def save_scenario_from_preview(draft: JourneyVersion, name: str, user) -> str:
+    """The signed-in staff member's preview run of this draft, saved as scenario `name` (its plan as expected)."""
+    from datetime import date
+
+    from flask import session
+
+    from app.journeys.plan import build_plan
+    from app.runner.mode import PREVIEW, PREVIEW_VERSION
+    from app.runner.models import Run
+
+    run_id = session.get("runs", {}).get(f"{PREVIEW}:{draft.journey_id}")
+    run = db.session.get(Run, run_id) if isinstance(run_id, str) else None
+    if run is None or run.journey_version != PREVIEW_VERSION or run.user_id != user.id or not run.answers:
+        raise LookupError(name)
+    compiled = check(draft.journey_id, draft.source or "").compiled
+    if compiled is None:
+        raise LookupError(name)
+    today = date.today()
+    plan = build_plan(compiled, run.answers, today)
+    text = scenario_runs.scenario_text(name, today, plan.answers, plan.steps)
+    draft.scenarios = {**(draft.scenarios or {}), name: text}
+    audit.record("studio.scenario_saved", user.id, journey=draft.journey_id, scenario=name,
+                 after=text_checksum(text))
+    db.session.commit()
+    return text

@@ -6,6 +6,8 @@
     GET|POST  /studio/parcours/<doc>/brouillon               the draft's YAML; saving shows every error            staff
     GET       /studio/parcours/<doc>/brouillon/structure     questions, conditions, steps and warnings             staff
     GET       /studio/parcours/<doc>/brouillon/scenarios     every scenario run against the draft                  staff
+    POST      /studio/parcours/<doc>/brouillon/scenarios/enregistrer   the preview run becomes a scenario         staff
+    *         /studio/apercu/…                               the questionnaire on the draft (preview.py)           staff
     POST      /studio/parcours/<doc>/brouillon/demander-publication   ask a publisher                              staff
     GET|POST  /studio/parcours/<doc>/brouillon/abandonner    discard the draft (confirmation)                      staff
     GET|POST  /studio/parcours/<doc>/brouillon/publier       publish (confirmation, diff)                          publisher
@@ -34,6 +36,7 @@ from app.core.audit import AuditEvent
 from app.core.db import db
 from app.core.i18n import current_language
 from app.studio import analysis, diffing, drafts
+from app.studio import scenarios as scenario_runs
 from app.studio.access import can_publish, publisher_required, staff_required
 from app.studio.blueprint import bp
 
@@ -167,6 +170,26 @@ def scenarios(slug: str):
     return render_template("studio/scenarios.html", slug=slug, title=_title(document), draft=draft,
                            results=results, error_count=len(result.errors),
                            failed=[r for r in results if not r.passed])
+
+
+@bp.post("/parcours/<slug:slug>/brouillon/scenarios/enregistrer")
+@staff_required
+def save_scenario(slug: str):
+    """Enregistrer comme scénario: the answers of this person's preview run, and the plan they give now."""
+    document, draft, elsewhere = _draft_or_redirect(slug)
+    if elsewhere:
+        return elsewhere
+    name = (request.form.get("name") or "").strip().lower()
+    if not scenario_runs.NAME.match(name):
+        flash(gettext("The scenario was not saved: give it a name made of lower-case letters, digits and hyphens."))
+        return redirect(url_for("preview.result", journey_id=document))
+    try:
+        drafts.save_scenario_from_preview(draft, name, current_user)
+    except LookupError:
+        flash(gettext("The scenario was not saved: finish a preview of the draft first."))
+        return redirect(url_for("preview.start", journey_id=document))
+    flash(gettext("The scenario %(name)s is saved with the draft.", name=name))
+    return redirect(url_for("studio.scenarios", slug=slug))
 
 
 @bp.post("/parcours/<slug:slug>/brouillon/demander-publication")

@@ -88,6 +88,19 @@ ROUTE_INVENTORY = {
     "GET /studio/parcours/<slug:slug>/versions/<int:number>.yaml studio.export",
     "GET,POST /studio/parcours/<slug:slug>/versions/<int:number>/restaurer studio.rollback",
     "GET /studio/static/<path:filename> studio.static",
+    "POST /studio/parcours/<slug:slug>/brouillon/scenarios/enregistrer studio.save_scenario",
+    # the questionnaire again, on drafts, for staff only (app/runner/mode.py, app/studio/preview.py)
+    "GET /studio/apercu/ preview.home",
+    "GET /studio/apercu/parcours/<slug:journey_id> preview.start",
+    "POST /studio/apercu/parcours/<slug:journey_id>/commencer preview.begin",
+    "GET,POST /studio/apercu/parcours/<slug:journey_id>/questions/<ident:group_id>/<int:index>/<ident:question_id> "
+    "preview.item_question",
+    "GET,POST /studio/apercu/parcours/<slug:journey_id>/questions/<ident:group_id>/<int:index>/retirer "
+    "preview.remove_item",
+    "GET,POST /studio/apercu/parcours/<slug:journey_id>/questions/<ident:question_id> preview.question",
+    "GET /studio/apercu/parcours/<slug:journey_id>/resultat preview.result",
+    "GET /studio/apercu/parcours/<slug:journey_id>/resultat.ics preview.calendar_file",
+    "GET,POST /studio/apercu/parcours/<slug:journey_id>/verifier preview.check",
 }
 
 

@@ -19,15 +19,22 @@ def studio_rules(app):
             if rule.rule.startswith("/studio") and rule.endpoint != "studio.static"]
 
 
+VALUES = {"number": "1", "index": "0", "question_id": "date_demenagement", "group_id": "personnes"}
+
+
 def concrete(rule) -> str:
-    values = {name: ("1" if name == "number" else "demenager") for name in rule.arguments}
+    values = {name: VALUES.get(name, "demenager") for name in rule.arguments}
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: values[m.group(1)], rule.rule)
 
 
 def test_every_studio_view_has_an_access_decorator(app):
     rules = studio_rules(app)
-    assert len(rules) >= 14
+    assert len(rules) >= 24
     for rule in rules:
+        if rule.endpoint.startswith("preview."):
+            # The questionnaire's own views, mounted again: guarded for the whole blueprint (runner/mode.py).
+            assert rule.rule.startswith("/studio/apercu/")
+            continue
         view = app.view_functions[rule.endpoint]
         assert getattr(view, "studio_access", None) in ("staff", "publisher"), rule.rule
 
@@ -50,6 +57,10 @@ def test_an_editor_cannot_publish_or_roll_back(editor):
     assert editor.get("/studio/parcours/demenager/brouillon/publier").status_code == 403
     assert editor.post("/studio/parcours/demenager/brouillon/publier", data={"confirm": "oui"}).status_code == 403
     assert editor.get("/studio/parcours/demenager/versions/1/restaurer").status_code == 403
+
+
+def test_preview_pages_are_404_without_a_draft_even_for_staff(editor):
+    assert editor.get("/studio/apercu/parcours/demenager", check_page=False).status_code == 404
 
 
 def test_an_editor_sees_the_studio(editor):
