@@ -11,6 +11,7 @@
     POST      /studio/parcours/<doc>/brouillon/demander-publication   ask a publisher                              staff
     GET|POST  /studio/parcours/<doc>/brouillon/abandonner    discard the draft (confirmation)                      staff
     GET|POST  /studio/parcours/<doc>/brouillon/publier       publish (confirmation, diff)                          publisher
+    GET       /studio/parcours/<doc>/carte                   the journey map (the draft's, else the live version's) staff
     GET       /studio/parcours/<doc>/versions                history                                               staff
     GET       /studio/parcours/<doc>/comparer?de=&a=         two versions (or the draft) side by side              staff
     GET       /studio/parcours/<doc>/versions/<n>.yaml       Exporter en YAML                                      staff
@@ -36,6 +37,7 @@ from app.core.audit import AuditEvent
 from app.core.db import db
 from app.core.i18n import current_language
 from app.studio import analysis, diffing, drafts
+from app.studio import journey_map as journey_map_drawing
 from app.studio import scenarios as scenario_runs
 from app.studio.access import can_publish, publisher_required, staff_required
 from app.studio.blueprint import bp
@@ -241,6 +243,24 @@ def publish(slug: str):
     return render_template("studio/publish.html", slug=slug, title=_title(document), draft=draft,
                            error_count=len(result.errors), broken_journeys=result.problems, failed=failed,
                            blocked=blocked, hunks=hunks, live=live, error=error, page_has_errors=bool(error))
+
+
+@bp.get("/parcours/<slug:slug>/carte")
+@staff_required
+def journey_map(slug: str):
+    document = _known_or_404(slug)
+    if document == ORGANISATIONS_ID:
+        abort(404)
+    draft = drafts.draft_of(document)
+    compiled = drafts.check(document, draft.source or "").compiled if draft is not None else None
+    shown_draft = compiled is not None
+    if compiled is None:
+        compiled = get_catalog().get(document)
+    if compiled is None:
+        abort(404)
+    return render_template("studio/map.html", slug=slug, title=_title(document), shown_draft=shown_draft,
+                           draft_broken=draft is not None and not shown_draft,
+                           drawing=journey_map_drawing.build(compiled, current_language()))
 
 
 # -- versions -------------------------------------------------------------------------------------------
