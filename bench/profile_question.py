@@ -37,6 +37,8 @@ def main() -> None:
     parser.add_argument("--post", action="store_true", help="profile the answer POST instead of the GET")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--database-url", help="e.g. a throw-away PostgreSQL database (SQLite file by default)")
+    parser.add_argument("--catalog-refresh", type=float, default=None,
+                        help="seconds between the catalogue's freshness checks (0: one query per request)")
     options = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -46,10 +48,16 @@ def main() -> None:
     from app.core.db import db
 
     work = Path(tempfile.mkdtemp(prefix="parcours-profile-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": options.database_url or f"sqlite:///{work / 'profile.db'}",
-                      "SECRET_KEY": "profile-" + os.urandom(8).hex()})
+    overrides = {"SQLALCHEMY_DATABASE_URI": options.database_url or f"sqlite:///{work / 'profile.db'}",
+                 "SECRET_KEY": "profile-" + os.urandom(8).hex()}
+    if options.catalog_refresh is not None:
+        overrides["CATALOG_REFRESH_SECONDS"] = options.catalog_refresh
+    app = create_app(overrides)
     with app.app_context():
         upgrade()
+        from app.catalog.cli import journeys
+
+        app.test_cli_runner().invoke(journeys, ["load"])  # as `make run`: the journeys come from the database
     client = app.test_client()
     client.get(f"/parcours/{options.journey}")
     page = client.post(f"/parcours/{options.journey}/commencer",

@@ -42,6 +42,9 @@ def init_app(app) -> None:
     limits.init_app(app)
     app.before_request(sessions.enforce_idle_timeout)
     app.register_blueprint(bp)
+    from app.auth.cli import users
+
+    app.cli.add_command(users)
 
     @app.context_processor
     def session_timing():

@@ -1,11 +1,15 @@
-"""The journey catalogue inside the web app: loaded and validated once at start-up, cached per process.
+"""The journey catalogue inside the web app: the published versions in the database, cached per process.
 
-Runs pin the version they started on: the current files answer for their own version, and older
-published versions come from the `journey_versions` table (stored by `flask journeys load`).
+The database is the source of truth (see models.py): `flask journeys load` stores the files of
+`journeys/` as the first version of each journey, and the staff studio publishes the next ones.
+The files are still loaded and checked at start-up (a broken file stops the app, as before) and
+serve a journey the database does not hold yet. Each process keeps the compiled catalogue and asks
+the database at most every `CATALOG_REFRESH_SECONDS` whether anything was published since
+(`live.CatalogState`). Runs pin the version they started on: older versions come from the table,
+compiled once per process by (id, version).
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -14,41 +18,38 @@ from app.core.factory import exit_with
 from app.journeys.errors import DefinitionErrors
 from app.journeys.loader import load_catalog
 
+STATE = "catalog_state"
+
 
 def init_app(app) -> None:
     from app.catalog import models  # noqa: F401  (registers the table)
+    from app.catalog.live import CatalogState
 
+    app.config.setdefault("CATALOG_REFRESH_SECONDS", 2.0)
     try:
-        app.extensions["catalog"] = load_catalog(Path(app.config["JOURNEYS_DIR"]))
+        files = load_catalog(Path(app.config["JOURNEYS_DIR"]))
     except DefinitionErrors as errors:
         exit_with(errors.format(app.config["BABEL_DEFAULT_LOCALE"]))
+    app.extensions["catalog"] = files  # the files as loaded at start-up
+    app.extensions[STATE] = CatalogState(files, app.config["CATALOG_REFRESH_SECONDS"])
 
 
 def get_catalog():
-    return current_app.extensions["catalog"]
+    """The catalogue citizens see now: the newest published version of each journey."""
+    return current_app.extensions[STATE].current()
 
 
 def get_journey(journey_id: str, version: int | None = None):
-    """The compiled journey for (id, version); None when unknown. Current files first, then the archive."""
-    journey = get_catalog().get(journey_id)
+    """The compiled journey for (id, version); the newest published one without a version; None when unknown."""
+    state = current_app.extensions[STATE]
+    journey = state.current().get(journey_id)
     if journey is not None and (version is None or journey.version == version):
         return journey
     if version is None:
         return None
-    return _archived_journey(current_app.config["JOURNEYS_DIR"], journey_id, version)
+    return state.archived(journey_id, version)
 
 
-@lru_cache(maxsize=64)
-def _archived_journey(journeys_dir: str, journey_id: str, version: int):
-    from sqlalchemy import select
-
-    from app.catalog.models import JourneyVersion
-    from app.core.db import db
-    from app.journeys.loader import compile_definition
-
-    row = db.session.execute(
-        select(JourneyVersion).filter_by(journey_id=journey_id, version=version)
-    ).scalar_one_or_none()
-    if row is None:
-        return None
-    return compile_definition(row.definition, get_catalog())
+def catalog_changed() -> None:
+    """Call after publishing: this process sees the new version at once, the others within the refresh delay."""
+    current_app.extensions[STATE].invalidate()

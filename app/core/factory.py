@@ -62,6 +62,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import forms
 
     forms.init_app(app)
+    from app import studio
+
+    studio.init_app(app)
     redaction.init_app(app)  # after every blueprint: it reads the routes that carry a token
     # Last of the app's before_request hooks: a refused token is handled (the page shown again with
     # what was typed) with the visitor's language and login session already known.

@@ -137,16 +137,23 @@ def _relative(path: Path, base: Path) -> str:
 def _read(path: Path, file: str, errors: list) -> Optional[tuple[Optional[yaml.Node], Any]]:
     """(node, data) of a file, or None when it cannot be read (the error is recorded)."""
     try:
-        node, data = read_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        errors.append(DefinitionError(file, 1, "", "yaml_syntax", {"problem": str(error)}))
+        return None
+    return _read_text(text, file, errors)
+
+
+def _read_text(text: str, file: str, errors: list) -> Optional[tuple[Optional[yaml.Node], Any]]:
+    """(node, data) of a YAML text, or None when it cannot be read (the error is recorded)."""
+    try:
+        node, data = read_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         if "flow" in (getattr(error, "context", None) or "") and getattr(error, "context_mark", None):
             mark = error.context_mark  # an unclosed {…} or […]: point at where it opens
         problem = getattr(error, "problem", None) or str(error)
         errors.append(DefinitionError(file, mark.line + 1 if mark else 1, "", "yaml_syntax", {"problem": problem}))
-        return None
-    except UnicodeDecodeError as error:
-        errors.append(DefinitionError(file, 1, "", "yaml_syntax", {"problem": str(error)}))
         return None
     _check_duplicate_keys(node, _Reporter(file, node, errors), ())
     return node, data
@@ -268,7 +275,10 @@ def _check_unique(items, path: tuple, attribute: str, what: str, reporter: _Repo
 
 def _load_organisations(path: Path, file: str, errors: list) -> Optional[dict[str, Organisation]]:
     """The organisations by id, or None when the file cannot be read or validated."""
-    read = _read(path, file, errors)
+    return _organisations_from(_read(path, file, errors), file, errors)
+
+
+def _organisations_from(read, file: str, errors: list) -> Optional[dict[str, Organisation]]:
     if read is None:
         return None
     node, data = read
@@ -569,7 +579,10 @@ class _JourneyChecker:
 
 
 def _load_journey(path: Path, file: str, organisations, errors) -> tuple[Optional[JourneyDefinition], Any]:
-    read = _read(path, file, errors)
+    return _journey_from(_read(path, file, errors), file, organisations, errors)
+
+
+def _journey_from(read, file: str, organisations, errors) -> tuple[Optional[JourneyDefinition], Any]:
     if read is None:
         return None, None
     node, data = read
@@ -648,3 +661,21 @@ def load_catalog(directory: Path) -> Catalog:
     if errors:
         raise DefinitionErrors(errors)
     return Catalog(journeys, organisations or {}, forms)
+
+
+def check_journey_text(text: str, file: str, organisations: dict[str, Organisation]
+                       ) -> tuple[Optional[JourneyDefinition], list[DefinitionError]]:
+    """One journey given as YAML text (e.g. a draft in the staff studio), checked exactly as a file is.
+
+    Returns (compiled journey or None, every error with its line in `text`)."""
+    errors: list[DefinitionError] = []
+    definition, _ = _journey_from(_read_text(text, file, errors), file, organisations, errors)
+    return (None if errors else definition), errors
+
+
+def check_organisations_text(text: str, file: str = ORGANISATIONS_FILE
+                             ) -> tuple[Optional[dict[str, Organisation]], list[DefinitionError]]:
+    """The organisations file given as YAML text, checked exactly as the file is."""
+    errors: list[DefinitionError] = []
+    organisations = _organisations_from(_read_text(text, file, errors), file, errors)
+    return (None if errors else organisations), errors

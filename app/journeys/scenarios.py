@@ -48,10 +48,19 @@ def _as_date(value) -> Optional[date]:
 
 
 def read_scenario(path: Path) -> Scenario:
-    _, data = read_yaml(path.read_text(encoding="utf-8"))
+    return scenario_from_text(path.read_text(encoding="utf-8"), path.parent.name, path.stem)
+
+
+def scenario_from_text(text: str, journey_id: str, name: str) -> Scenario:
+    """A scenario given as YAML text (e.g. kept with a draft in the staff studio).
+
+    Raises ValueError (or a YAML error) when the text is not a scenario."""
+    _, data = read_yaml(text)
+    if not isinstance(data, dict) or not isinstance(data.get("expected_steps"), list) or "today" not in data:
+        raise ValueError("a scenario needs today and expected_steps")
     return Scenario(
-        journey_id=path.parent.name,
-        name=path.stem,
+        journey_id=journey_id,
+        name=name,
         description=data.get("description", ""),
         today=_as_date(data["today"]),
         answers=canonical(data.get("answers") or {}),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, request, url_for
 
 from app.catalog import get_journey
-from app.runner import flow, store
+from app.runner import flow, mode, store
 from app.runner.clock import today
 
 RETURN_TO_CHECK = "verifier"
@@ -22,7 +22,7 @@ def page_url(endpoint: str, **values) -> str:
     Their URLs depend on nothing but the arguments and where the app is mounted (the runner has no
     URL defaults or preprocessors), and each question page builds two or three of them, at about
     10 µs each in Flask (bench/profile_question.py)."""
-    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    key = (request.script_root, request.blueprint, endpoint, tuple(sorted(values.items())))
     urls = current_app.extensions[URLS]
     url = urls.get(key)
     if url is None:
@@ -32,13 +32,15 @@ def page_url(endpoint: str, **values) -> str:
 
 
 def journey_or_404(journey_id: str):
-    journey = get_journey(journey_id)
+    journey = mode.source().journey(journey_id) if mode.is_preview() else get_journey(journey_id)
     if journey is None:
         abort(404)
     return journey
 
 
 def journey_of(run):
+    if mode.is_preview():
+        return mode.source().journey(run.journey_id) if run.journey_version == mode.PREVIEW_VERSION else None
     return get_journey(run.journey_id, run.journey_version)
 
 
@@ -55,7 +57,7 @@ def load(journey_id: str):
 
 
 def to_start(journey_id: str):
-    return redirect(page_url("runner.start", journey_id=journey_id))
+    return redirect(page_url(".start", journey_id=journey_id))
 
 
 def returning() -> bool:
@@ -65,12 +67,12 @@ def returning() -> bool:
 def question_url(journey_id: str, question_id: str, **params) -> str:
     if returning():
         params.setdefault("retour", RETURN_TO_CHECK)
-    return page_url("runner.question", journey_id=journey_id, question_id=question_id, **params)
+    return page_url(".question", journey_id=journey_id, question_id=question_id, **params)
 
 
 def item_url(journey_id: str, group_id: str, index: int, question_id: str) -> str:
     params = {"retour": RETURN_TO_CHECK} if returning() else {}
-    return page_url("runner.item_question", journey_id=journey_id, group_id=group_id, index=index,
+    return page_url(".item_question", journey_id=journey_id, group_id=group_id, index=index,
                     question_id=question_id, **params)
 
 
@@ -78,8 +80,8 @@ def resume_url(journey, run) -> str:
     answers = run.answers or {}
     nxt = flow.first_unanswered(journey, answers, today())
     if nxt is None:
-        return page_url("runner.check", journey_id=journey.id)
-    return page_url("runner.question", journey_id=journey.id, question_id=nxt.id)
+        return page_url(".check", journey_id=journey.id)
+    return page_url(".question", journey_id=journey.id, question_id=nxt.id)
 
 
 def after_answer(journey, answers, question_id: str) -> str:
@@ -88,7 +90,7 @@ def after_answer(journey, answers, question_id: str) -> str:
     if returning():
         nxt = flow.first_unanswered(journey, answers, now)
         if nxt is None:
-            return page_url("runner.check", journey_id=journey.id)
+            return page_url(".check", journey_id=journey.id)
         return question_url(journey.id, nxt.id)
     visible = flow.visible_questions(journey, answers, now)
     ids = [q.id for q in visible]
@@ -97,18 +99,18 @@ def after_answer(journey, answers, question_id: str) -> str:
     nxt = flow.first_unanswered(journey, answers, now)
     if nxt is not None:
         return question_url(journey.id, nxt.id)
-    return page_url("runner.check", journey_id=journey.id)
+    return page_url(".check", journey_id=journey.id)
 
 
 def back_url(journey, answers, question_id: str, visible: list | None = None) -> str:
     """`visible`: the route the caller already asked the engine for (it is walked once per request)."""
     if returning():
-        return page_url("runner.check", journey_id=journey.id)
+        return page_url(".check", journey_id=journey.id)
     ids = [q.id for q in (visible if visible is not None else flow.visible_questions(journey, answers, today()))]
     position = ids.index(question_id)
     if position == 0:
-        return page_url("runner.start", journey_id=journey.id)
-    return page_url("runner.question", journey_id=journey.id, question_id=ids[position - 1])
+        return page_url(".start", journey_id=journey.id)
+    return page_url(".question", journey_id=journey.id, question_id=ids[position - 1])
 
 
 def progress(journey, answers, question_id: str, visible: list | None = None) -> dict:

@@ -6,7 +6,7 @@ from flask_babel import gettext, lazy_gettext
 
 from app.catalog import get_catalog
 from app.journeys.engine import current_answers
-from app.runner import flow
+from app.runner import flow, mode
 from app.runner.blueprint import bp
 from app.runner.clock import today
 from app.runner.display import definition, human_answer, item_name, localized, long_date
@@ -56,6 +56,7 @@ def _plan_view(journey, answers, now) -> list[dict]:
                 "urgent": planned.urgent,
                 "journey_link": _journey_link(step.journey),
                 "because": because,
+                "preview_note": mode.source().step_note(step) if mode.is_preview() else None,
                 "because_text": gettext("; ").join(reason["text"] for reason in because),
             })
         # The engine orders phases and, within one, urgency then date.
@@ -106,7 +107,7 @@ def _completed_or_redirect(journey_id: str):
         return None, None, to_start(journey_id)
     missing = flow.first_unanswered(journey, run.answers or {}, today())
     if missing is not None:
-        return None, None, redirect(url_for("runner.question", journey_id=journey_id, question_id=missing.id))
+        return None, None, redirect(url_for(".question", journey_id=journey_id, question_id=missing.id))
     return run, journey, None
 
 

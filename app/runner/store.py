@@ -19,6 +19,7 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select, update
 
 from app.core.db import db
+from app.runner import mode
 from app.runner.models import Run
 
 MAX_REMEMBERED_RUNS = 20
@@ -45,7 +46,7 @@ _readers: WeakKeyDictionary = WeakKeyDictionary()  # engine -> (SQL, positional 
 
 
 def current_run(journey_id: str) -> RunRecord | None:
-    run_id = session.get("runs", {}).get(journey_id)
+    run_id = session.get("runs", {}).get(mode.session_key(journey_id))
     if not isinstance(run_id, str):
         return None
     row = _read_row(db.engine, run_id)
@@ -113,13 +114,15 @@ def _signed_in_user_id() -> int | None:
 
 
 def start_run(journey) -> RunRecord:
-    run = Run(journey_id=journey.id, journey_version=journey.version, answers={}, status="in_progress",
+    version = mode.PREVIEW_VERSION if mode.is_preview() else journey.version
+    run = Run(journey_id=journey.id, journey_version=version, answers={}, status="in_progress",
               user_id=_signed_in_user_id())
     db.session.add(run)
     db.session.commit()
-    remembered = {k: v for k, v in session.get("runs", {}).items() if k != journey.id}
+    key = mode.session_key(journey.id)
+    remembered = {k: v for k, v in session.get("runs", {}).items() if k != key}
     remembered = dict(list(remembered.items())[-(MAX_REMEMBERED_RUNS - 1):])
-    remembered[journey.id] = run.id
+    remembered[key] = run.id
     session["runs"] = remembered
     return RunRecord(id=run.id, journey_id=run.journey_id, journey_version=run.journey_version,
                      answers={}, status=run.status, user_id=run.user_id)

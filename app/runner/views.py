@@ -191,7 +191,7 @@ def _group_page(journey, run, group, visible):
             "name": item_name(group, item, index),
             "complete": missing is None,
             "change_url": item_url(journey.id, group.id, index, (missing or first).id),
-            "remove_url": url_for("runner.remove_item", journey_id=journey.id, group_id=group.id, index=index,
+            "remove_url": url_for(".remove_item", journey_id=journey.id, group_id=group.id, index=index,
                                   **({"retour": RETURN_TO_CHECK} if returning() else {})),
         })
     can_add = len(items) < group.max_items
@@ -287,7 +287,7 @@ def remove_item(journey_id: str, group_id: str, index: int):
         "runner/remove_item.html",
         journey=definition(journey), group=group, item_title=item_name(group, item, index),
         cancel_url=question_url(journey_id, group_id),
-        action=url_for("runner.remove_item", journey_id=journey_id, group_id=group_id, index=index,
+        action=url_for(".remove_item", journey_id=journey_id, group_id=group_id, index=index,
                        **({"retour": RETURN_TO_CHECK} if returning() else {})),
     )
 
@@ -322,10 +322,10 @@ def check(journey_id: str):
     now = today()
     missing = flow.first_unanswered(journey, answers, now)
     if missing is not None:
-        return redirect(url_for("runner.question", journey_id=journey_id, question_id=missing.id))
+        return redirect(url_for(".question", journey_id=journey_id, question_id=missing.id))
     if request.method == "POST":
         store.mark_completed(run)
-        return redirect(url_for("runner.result", journey_id=journey_id))
+        return redirect(url_for(".result", journey_id=journey_id))
     rows = []
     visible = flow.visible_questions(journey, answers, now)
     for asked in visible:
@@ -334,12 +334,12 @@ def check(journey_id: str):
             "label": localized(asked.label),
             "answer": human_answer(asked, answers.get(asked.id)),
             "from_profile": answers.get(asked.id) is not None and answers.get(asked.id) == prefill.suggestion(asked),
-            "change_url": url_for("runner.question", journey_id=journey_id, question_id=asked.id,
+            "change_url": url_for(".question", journey_id=journey_id, question_id=asked.id,
                                   retour=RETURN_TO_CHECK),
         })
         if asked.type == "group":
             rows.extend(_item_rows(journey, asked, answers, now))
     return render_template(
         "runner/check.html", journey=definition(journey), rows=rows,
-        back_url=url_for("runner.question", journey_id=journey_id, question_id=visible[-1].id),
+        back_url=url_for(".question", journey_id=journey_id, question_id=visible[-1].id),
     )

@@ -68,18 +68,20 @@ def test_committed_schema_is_up_to_date(tmp_path):
             "run `flask journeys schema` and commit journeys/schema/")
 
 
-def test_load_publishes_once_and_refuses_silent_changes(app):
+def test_load_publishes_once_and_reports_files_that_differ(app):
+    """The database is the source of truth: a file that differs is reported, never silently published."""
     runner = app.test_cli_runner()
     first = runner.invoke(journeys, ["load"])
     assert first.exit_code == 0 and "published" in first.output
     second = runner.invoke(journeys, ["load"])
     assert second.exit_code == 0 and "up to date" in second.output
     with app.app_context():
-        row = db.session.execute(db.select(JourneyVersion).filter_by(journey_id="demenager")).scalar_one()
-        row.checksum = "changed"
+        db.session.execute(db.update(JourneyVersion).where(JourneyVersion.journey_id == "demenager")
+                           .values(checksum="changed"))
         db.session.commit()
     third = runner.invoke(journeys, ["load"])
-    assert third.exit_code == 1 and "demenager" in third.output
+    assert third.exit_code == 0 and "demenager" in third.output and "flask journeys import" in third.output
+    app.extensions["catalog_state"].invalidate()
 
 
 def test_a_run_keeps_the_version_it_started_on(app):
@@ -91,11 +93,15 @@ def test_a_run_keeps_the_version_it_started_on(app):
         db.session.add(JourneyVersion(journey_id="demenager", version=current.version + 1,
                                       definition=definition, checksum="x"))
         db.session.commit()
+        # A newer version was published while `current` was served: runs pinned to it still get it.
+        app.extensions["catalog_state"].invalidate()
+        assert get_journey("demenager").version == current.version + 1
         archived = get_journey("demenager", current.version + 1)
         assert archived is not None and archived.title["fr"] == "Ancien titre"
         assert get_journey("demenager", current.version) is current
         assert get_journey("demenager", 99) is None
         assert get_journey("inconnu") is None
+    app.extensions["catalog_state"].invalidate()
 
 
 def test_check_warns_about_a_step_without_source_and_a_long_sentence(tmp_path):

@@ -12,6 +12,7 @@ ID_LIKE = re.compile(r"(^|_)(id|uuid|token|index|number|item|run|journey|step|qu
 FREE_TEXT_ARGUMENTS = {
     ("static", "filename"),            # served by Flask from static/, which refuses paths outside it
     ("auth.static", "filename"),       # likewise, from the auth blueprint's static folder
+    ("studio.static", "filename"),     # likewise, from the studio blueprint's static folder
     ("i18n.switch_language", "lang"),  # anything but fr/en is ignored
     # Signed, expiring tokens (itsdangerous): opaque text, refused unless the signature holds.
     ("auth.verify_email", "token"),
@@ -71,6 +72,35 @@ ROUTE_INVENTORY = {
     "POST /formulaires/brouillons/<uuid:draft_id>/supprimer forms.delete_draft",
     "GET /mon-dossier/formulaires forms.my_forms",
     "GET,POST /mon-dossier/informations-gouvernementales forms.government_information",
+    # the staff studio (app/studio/): every route is a 404 for anyone without a staff role
+    "GET /studio/ studio.home",
+    "GET /studio/journal studio.audit_log",
+    "GET /studio/parcours/<slug:slug> studio.journey",
+    "GET,POST /studio/parcours/<slug:slug>/brouillon studio.edit",
+    "GET,POST /studio/parcours/<slug:slug>/brouillon/abandonner studio.discard",
+    "POST /studio/parcours/<slug:slug>/brouillon/creer studio.start_draft",
+    "POST /studio/parcours/<slug:slug>/brouillon/demander-publication studio.request_review",
+    "GET,POST /studio/parcours/<slug:slug>/brouillon/publier studio.publish",
+    "GET /studio/parcours/<slug:slug>/brouillon/scenarios studio.scenarios",
+    "GET /studio/parcours/<slug:slug>/brouillon/structure studio.structure",
+    "GET /studio/parcours/<slug:slug>/comparer studio.compare",
+    "GET /studio/parcours/<slug:slug>/versions studio.versions",
+    "GET /studio/parcours/<slug:slug>/versions/<int:number>.yaml studio.export",
+    "GET,POST /studio/parcours/<slug:slug>/versions/<int:number>/restaurer studio.rollback",
+    "GET /studio/static/<path:filename> studio.static",
+    "POST /studio/parcours/<slug:slug>/brouillon/scenarios/enregistrer studio.save_scenario",
+    # the questionnaire again, on drafts, for staff only (app/runner/mode.py, app/studio/preview.py)
+    "GET /studio/apercu/ preview.home",
+    "GET /studio/apercu/parcours/<slug:journey_id> preview.start",
+    "POST /studio/apercu/parcours/<slug:journey_id>/commencer preview.begin",
+    "GET,POST /studio/apercu/parcours/<slug:journey_id>/questions/<ident:group_id>/<int:index>/<ident:question_id> "
+    "preview.item_question",
+    "GET,POST /studio/apercu/parcours/<slug:journey_id>/questions/<ident:group_id>/<int:index>/retirer "
+    "preview.remove_item",
+    "GET,POST /studio/apercu/parcours/<slug:journey_id>/questions/<ident:question_id> preview.question",
+    "GET /studio/apercu/parcours/<slug:journey_id>/resultat preview.result",
+    "GET /studio/apercu/parcours/<slug:journey_id>/resultat.ics preview.calendar_file",
+    "GET,POST /studio/apercu/parcours/<slug:journey_id>/verifier preview.check",
 }
 
 

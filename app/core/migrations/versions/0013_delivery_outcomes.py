@@ -2,13 +2,13 @@
 operations mailbox was told about a refusal or a dead letter.
 
 Revision ID: 0013_delivery_outcomes
-Revises: 0006_detached_declarations
+Revises: 0010_studio
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_delivery_outcomes"
-down_revision = "0006_detached_declarations"
+down_revision = "0010_studio"
 branch_labels = None
 depends_on = None
 
