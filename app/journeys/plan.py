@@ -15,6 +15,7 @@ from .conditions import as_date
 from .deadlines import apply_rule
 from .definition import CompiledStep, JourneyDefinition
 from .engine import current_answers
+from .recurring import next_due
 from .schema import Organisation, Step
 
 GROUPS = ("before", "within_30_days", "later", "no_deadline")
@@ -51,6 +52,8 @@ class Plan:
 def step_deadline(compiled: CompiledStep, answers: Mapping, today: date) -> Optional[date]:
     for rule in compiled.deadline_rules:
         if rule.condition is None or rule.condition.evaluate(answers, today):
+            if rule.rule.recurring is not None:
+                return next_due(compiled, answers, today)
             reference = as_date(answers.get(rule.of))
             return None if reference is None else apply_rule(rule.rule, reference)
     return None
