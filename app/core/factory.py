@@ -50,6 +50,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import forms
 
     forms.init_app(app)
+    from app import entreprises
+
+    entreprises.init_app(app)
     return app
 
 
