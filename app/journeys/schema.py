@@ -128,7 +128,7 @@ class DeclarationPartner(Strict):
 
 
 class Declaration(Strict):
-    kind: Literal["naissance", "changement_adresse", "deces"]
+    kind: Literal["naissance", "changement_adresse", "deces", "changement_adresse_entreprise"]
     partners: list[DeclarationPartner] = Field(min_length=1)
 
 
