@@ -30,17 +30,18 @@ def _journey():
         ],
         "steps": [
             {"id": "mise-a-jour-annuelle", "organisation": "dec", "title": _text("Mise à jour"),
-             "description": _text("Chaque année."),
-             "deadline": {"recurring": {"every": "year", "on": {"month": 6, "day": 15}}}},
+             "description": _text("Chaque année."), "when": "plus-tard",
+             "deadline": {"kind": "legal", "recurring": {"every": "year", "on": {"month": 6, "day": 15}}}},
             {"id": "declaration-taxes", "organisation": "ramq", "title": _text("Taxes"),
-             "description": _text("Chaque période."), "applies_if": "inscrit_taxes",
+             "description": _text("Chaque période."), "applies_if": "inscrit_taxes", "when": "premiers-mois",
              "deadline": [
-                 {"if": "frequence == 'annuelle'", "of": "date_debut",
+                 {"if": "frequence == 'annuelle'", "of": "date_debut", "kind": "legal",
                   "recurring": {"every_from": "frequence", "months_after": 3}},
-                 {"of": "date_debut", "recurring": {"every_from": "frequence", "months_after": 1,
+                 {"of": "date_debut", "kind": "legal", "recurring": {"every_from": "frequence", "months_after": 1,
                                                     "next_business_day": True}},
              ]},
-            {"id": "sans-echeance", "organisation": "dec", "title": _text("Rien"), "description": _text("Rien.")},
+            {"id": "sans-echeance", "organisation": "dec", "title": _text("Rien"), "description": _text("Rien."),
+             "when": "plus-tard"},
         ],
     }, CATALOG.organisations)
 
@@ -161,7 +162,7 @@ def test_loader_refuses_broken_recurrences(recurring, code):
     from app.journeys import DefinitionErrors
 
     data = JOURNEY.journey.model_dump(by_alias=True, exclude_none=True)
-    data["steps"][0]["deadline"] = {"recurring": recurring}
+    data["steps"][0]["deadline"] = {"recurring": recurring, "kind": "legal"}
     with pytest.raises(DefinitionErrors) as raised:
         compile_definition(data, CATALOG.organisations)
     assert code in [e.code for e in raised.value.errors]
@@ -171,7 +172,7 @@ def test_recurring_start_must_be_a_date_question():
     from app.journeys import DefinitionErrors
 
     data = JOURNEY.journey.model_dump(by_alias=True, exclude_none=True)
-    data["steps"][0]["deadline"] = {"of": "inscrit_taxes", "recurring": {"every": "year", "on": {"month": 6, "day": 15}}}
+    data["steps"][0]["deadline"] = {"of": "inscrit_taxes", "kind": "legal", "recurring": {"every": "year", "on": {"month": 6, "day": 15}}}
     with pytest.raises(DefinitionErrors) as raised:
         compile_definition(data, CATALOG.organisations)
     assert [e.code for e in raised.value.errors] == ["not_a_date_question"]
