@@ -60,12 +60,21 @@ def segmented(sector: str | None, phase: str | None) -> list[SegmentedJourney]:
     return found
 
 
+# Text questions a business journey may ask that the business's record answers.
+TEXT_FROM_BUSINESS = {"nom_entreprise": "name", "neq": "neq"}
+
+
 def known_answers(journey, business) -> dict:
-    """Answers the business's record already gives, when the journey asks them with those options."""
+    """Answers the business's record already gives (sector, legal form, name, NEQ), when the journey
+    asks them and, for a choice, offers that option. The member can still change them in the runner."""
     known = {}
     for question_id, value in ((SECTOR_QUESTION, business.sector), (LEGAL_FORM_QUESTION, business.legal_form)):
         question = journey.question(question_id)
         if question is not None and question.type == "choice" and any(o.value == value for o in question.options):
+            known[question_id] = value
+    for question_id, attribute in TEXT_FROM_BUSINESS.items():
+        question, value = journey.question(question_id), getattr(business, attribute)
+        if question is not None and question.type == "text" and value:
             known[question_id] = value
     return known
 

@@ -76,17 +76,21 @@ def due_dates(recurrence: Recurrence, period: Optional[str], reference: date, co
     """The next `count` (due date, period end) pairs on or after `reference`.
 
     `begins` is when the obligation started: periods ending before it, and fixed yearly dates
-    before it, are not due. `period` comes from `period_of`; None gives no dates.
+    before it (or before its year plus the date's `year_offset`), are not due. `period` comes from `period_of`; None gives no dates.
     """
     if count <= 0 or period is None:
         return []
     found: list[tuple[date, Optional[date]]] = []
     if recurrence.on is not None:
-        floor = max(reference, begins) if begins else reference
-        year = floor.year
+        # With a start date, the first due date falls in the start's year plus `year_offset`
+        # (e.g. year-end slips: the year after the first pay), and never before the start.
+        on, offset = recurrence.on, recurrence.on.year_offset
+        year = min(reference.year, begins.year + offset) if begins else reference.year
         while len(found) < count:
-            due = _roll(_clamped(year, recurrence.on.month, recurrence.on.day), recurrence)
-            if due >= floor:
+            fixed = _clamped(year, on.month, on.day)
+            due = _roll(fixed, recurrence)
+            started = begins is None or (year >= begins.year + offset and fixed >= begins)
+            if due >= reference and started:
                 found.append((due, None))
             year += 1
         return found

@@ -16,6 +16,7 @@ NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 SHORT_TEXT = {"type": "string", "minLength": 1, "maxLength": 200}
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
 SIN = {"type": "string", "pattern": r"^\d{9}$"}
+NEQ = {"type": "string", "pattern": r"^\d{10}$"}
 ADDRESS = {
     "type": "object",
     "properties": {
@@ -67,14 +68,29 @@ VOCABULARY: dict[str, dict[str, dict]] = {
         "declarant_family_name": NAME,
         "declarant_relationship": SHORT_TEXT,
     },
+    "changement_adresse_entreprise": {
+        "neq": NEQ,
+        "business_name": NAME,
+        "new_address": ADDRESS,
+        "effective_date": DATE,
+    },
 }
 KINDS = tuple(VOCABULARY)
+
+# Least data per registry: a registry listed here accepts only these fields of the kind's vocabulary
+# (Revenu Québec finds a business by its NEQ and has no use for its name).
+ALLOWED_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("registraire-entreprises", "changement_adresse_entreprise"): ("neq", "business_name", "new_address", "effective_date"),
+    ("revenu-quebec", "changement_adresse_entreprise"): ("neq", "new_address", "effective_date"),
+    ("cnesst", "changement_adresse_entreprise"): ("neq", "business_name", "new_address", "effective_date"),
+}
 
 # Without these a declaration of that kind cannot be acted on by anyone.
 REQUIRED_BY_KIND = {
     "naissance": ["child_birth_date"],
     "changement_adresse": ["new_address"],
     "deces": ["deceased_family_name", "death_date"],
+    "changement_adresse_entreprise": ["neq", "new_address"],
 }
 # A registry that needs more than the kind's minimum says so here: (organisation, kind) -> fields.
 EXTRA_REQUIRED: dict[tuple[str, str], list[str]] = {}
@@ -83,6 +99,13 @@ EXTRA_REQUIRED: dict[tuple[str, str], list[str]] = {}
 def required_fields(organisation: str, kind: str) -> list[str]:
     """The fields a registry refuses a declaration without (part of its published contract)."""
     return REQUIRED_BY_KIND[kind] + EXTRA_REQUIRED.get((organisation, kind), [])
+
+
+def accepted_fields(organisation: str, kind: str) -> dict[str, dict]:
+    """The fields (name -> JSON Schema) a registry accepts for a kind: its own list, else the kind's vocabulary."""
+    allowed = ALLOWED_FIELDS.get((organisation, kind))
+    vocabulary = VOCABULARY[kind]
+    return vocabulary if allowed is None else {name: vocabulary[name] for name in allowed}
 
 
 @lru_cache(maxsize=None)
@@ -98,7 +121,7 @@ def declaration_schema(organisation: str, kind: str) -> dict:
             "declaration_id": {"type": "string", "minLength": 1, "maxLength": 64},
             "data": {
                 "type": "object",
-                "properties": VOCABULARY[kind],
+                "properties": accepted_fields(organisation, kind),
                 "required": required,
                 "additionalProperties": False,
             },

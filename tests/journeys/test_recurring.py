@@ -65,6 +65,14 @@ def test_yearly_date_not_due_before_the_obligation_begins():
     assert _dates(rule, "year", date(2026, 1, 1), 1, begins=date(2026, 9, 1)) == [date(2027, 6, 15)]
 
 
+def test_yearly_date_with_year_offset_counts_from_the_start_year():
+    # Year-end slips: due on the last day of February of the year after the first pay.
+    rule = Recurrence(every="year", on={"month": 2, "day": 29, "year_offset": 1}, next_business_day=True)
+    assert _dates(rule, "year", date(2026, 3, 1), 2, begins=date(2026, 3, 2)) == [date(2027, 3, 1), date(2028, 2, 29)]
+    assert _dates(rule, "year", date(2026, 1, 5), 1, begins=date(2026, 1, 5)) == [date(2027, 3, 1)]
+    assert _dates(rule, "year", date(2028, 1, 5), 1, begins=date(2026, 1, 5)) == [date(2028, 2, 29)]
+
+
 def test_monthly_returns_due_one_month_after_each_month_end():
     rule = Recurrence(every="month", months_after=1)
     assert _dates(rule, "month", date(2026, 1, 15), 3) == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]

@@ -53,7 +53,7 @@ def test_one_registry_per_partner_api_in_organisations_yaml(app):
 def test_every_journey_declaration_uses_the_registries_vocabulary(app):
     """The journeys' partner field names are the ones the registries validate (content cannot drift)."""
     from app.catalog import get_catalog
-    from app.partners.schemas import REQUIRED_BY_KIND, VOCABULARY
+    from app.partners.schemas import REQUIRED_BY_KIND, accepted_fields
 
     with app.app_context():
         catalog = get_catalog()
@@ -63,7 +63,7 @@ def test_every_journey_declaration_uses_the_registries_vocabulary(app):
             continue
         kind = journey.declaration.kind
         for partner in journey.declaration.partners:
-            assert set(partner.fields) <= set(VOCABULARY[kind]), (journey.id, partner.organisation)
+            assert set(partner.fields) <= set(accepted_fields(partner.organisation, kind)), (journey.id, partner.organisation)
             assert set(REQUIRED_BY_KIND[kind]) <= set(partner.fields), (journey.id, partner.organisation)
             assert catalog.organisations[partner.organisation].partner_api in registry_ids(app.config["JOURNEYS_DIR"])
             declared += 1
