@@ -6,7 +6,7 @@
 - POST /entreprises/<uuid:business_id>/obligations       members: tick off / reopen an obligation
 - GET  /entreprises/<uuid:business_id>/echeances.ics     members: the next due dates as a calendar file
 - GET/POST /entreprises/<uuid:business_id>/membres       members see; administrateurs invite
-- POST /entreprises/<uuid:business_id>/parcours/<slug:journey_id>   members: start a business journey (real runner)
+- POST /entreprises/<uuid:business_id>/parcours        members: start a business journey (form field `parcours`) in the real runner
 - GET/POST /entreprises/invitation/<token>               the invited address, signed in: join the business
 
 Every route taking a business id goes through `access.member_business`: non-members get 404.
@@ -137,14 +137,15 @@ def members(business_id):
                            members=[(m, who.get(m.user_id)) for m in rows], ADMIN=ADMIN)
 
 
-@bp.route("/entreprises/<uuid:business_id>/parcours/<slug:journey_id>", methods=["POST"])
+@bp.route("/entreprises/<uuid:business_id>/parcours", methods=["POST"])
 @member_business()
-def start_journey(business_id, journey_id):
+def start_journey(business_id):
     """Start a business journey in the real runner; the run is attached to the business."""
     from app.catalog import get_journey
     from app.runner import flow, store
 
-    journey = get_journey(journey_id)
+    journey_id = request.form.get("parcours", "")
+    journey = get_journey(journey_id)  # a lookup in the loaded catalogue: unknown text finds nothing
     if journey is None or journey.journey.audience != "entreprises":
         abort(404)
     if not EmptyForm().validate_on_submit():

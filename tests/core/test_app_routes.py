@@ -79,7 +79,7 @@ ROUTE_INVENTORY = {
     "GET /entreprises/<uuid:business_id>/echeances.ics entreprises.calendar_file",
     "GET,POST /entreprises/<uuid:business_id>/membres entreprises.members",
     "POST /entreprises/<uuid:business_id>/obligations entreprises.tick",
-    "POST /entreprises/<uuid:business_id>/parcours/<slug:journey_id> entreprises.start_journey",
+    "POST /entreprises/<uuid:business_id>/parcours entreprises.start_journey",
     "GET,POST /mon-dossier/informations-gouvernementales forms.government_information",
 }
 

@@ -21,7 +21,7 @@ def pinned_today(app):
 
 def answer_first_hire(member, business):
     """Start *Embaucher un premier employé* for the business and answer it through the runner's pages."""
-    response = member.post(f"{business.url}/parcours/{JOURNEY}")
+    response = member.post(f"{business.url}/parcours", data={"parcours": JOURNEY})
     # The business record already answers the sector: the runner starts at the next question.
     assert response.status_code == 302 and response.location == f"/parcours/{JOURNEY}/questions/date_premier_jour"
     answers = {"date_premier_jour": "2026-09-15", "deja_inscrit_retenues": "non", "frequence_remises": "mensuelle"}

@@ -186,7 +186,7 @@ def test_business_space_from_creation_to_shared_obligations(
             response = outsider.goto(live_server(business_path + path))
             assert response.status == 404, path
         check_page(outsider, validate_source=False)  # the 404 page itself is accessible
-        for path in ("/membres", "/obligations", "/parcours/embaucher-premier-employe"):
+        for path in ("/membres", "/obligations", "/parcours"):
             response = outsider.request.post(live_server(business_path + path), form={"csrf_token": token})
             assert response.status == 404, path
         response = outsider.goto(live_server(invitation))

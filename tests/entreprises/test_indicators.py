@@ -12,7 +12,7 @@ from tests.entreprises.test_dossier_entreprise import answer_first_hire, pinned_
 def test_counts_businesses_and_completed_journeys_by_sector(app, client, business, pinned_today):  # noqa: F811
     client.post("/entreprises/nouvelle", data={**BUSINESS_FORM, "name": "Rénovations Côté", "sector": "construction"})
     answer_first_hire(client, business)
-    client.post(f"{business.url}/parcours/fermer-entreprise")  # started, not completed: not counted
+    client.post(f"{business.url}/parcours", data={"parcours": "fermer-entreprise"})  # started, not completed: not counted
     with app.app_context():
         data = business_indicators()
         assert data.businesses_created == 2
