@@ -62,6 +62,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import forms
 
     forms.init_app(app)
+    from app import entreprises
+
+    entreprises.init_app(app)
     from app import studio
 
     studio.init_app(app)

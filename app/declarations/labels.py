@@ -36,6 +36,9 @@ FIELD_LABELS = {
     "declarant_given_names": N_("Your given names"),
     "declarant_family_name": N_("Your family name"),
     "declarant_relationship": N_("Your relationship to the deceased"),
+    # changement_adresse_entreprise
+    "neq": N_("Québec enterprise number (NEQ)"),
+    "business_name": N_("Name of the business"),
 }
 
 

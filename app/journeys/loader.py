@@ -22,7 +22,7 @@ from .conditions import UNKNOWN, ConditionError, compile_condition, question_typ
 from .definition import CompiledQuestion, CompiledRule, CompiledStep, JourneyDefinition
 from .errors import DefinitionError, DefinitionErrors, phrase
 from .forms_loader import load_and_check_forms
-from .schema import Journey, Organisation, OrganisationsFile, Question
+from .schema import PERIOD_OPTIONS, Journey, Organisation, OrganisationsFile, Question
 from .sources import PROFILE_FIELDS, SUB_FIELDS, SourceError, parse_source
 
 ORGANISATIONS_FILE = "organisations.yaml"
@@ -31,7 +31,7 @@ LOCALIZED_FIELDS = {"label", "hint", "title", "summary", "keywords", "descriptio
                     "not_sent_note", "text", "synonyms", "to_name"}
 # Words of the condition language: a question with one of these ids could never be named in a condition.
 RESERVED_IDS = frozenset({"and", "or", "not", "in", "true", "false", "today"})
-DEADLINE_RULES = ("within_days", "business_days", "within_months", "on")
+DEADLINE_RULES = ("within_days", "business_days", "within_months", "on", "recurring")
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _EXPECTED = {"string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
              "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
@@ -511,6 +511,8 @@ class _JourneyChecker:
         if count != 1:
             self.report(path, "deadline_rule_count", count=count)
             valid = False
+        if rule.recurring is not None:
+            return self.compile_recurring(rule, path, step_id, valid)
         of = rule.of or self.journey.anchor_date
         if of is None:
             self.report(path, "missing_field", name="of")
@@ -526,6 +528,47 @@ class _JourneyChecker:
         if rule.if_ is not None and condition is None:
             valid = False
         return CompiledRule(rule, of, condition) if valid else None
+
+    def compile_recurring(self, rule, path: tuple, step_id: str, valid: bool) -> Optional[CompiledRule]:
+        """A recurring rule: `of` (optional) is when the obligation starts, not a reference to count from."""
+        recurrence, rpath = rule.recurring, path + ("recurring",)
+        periods = sum(x is not None for x in (recurrence.every, recurrence.every_from))
+        if periods != 1:
+            self.report(rpath, "recurring_period_count", count=periods)
+            valid = False
+        rules = sum(x is not None for x in (recurrence.on, recurrence.months_after, recurrence.days_after))
+        if rules != 1:
+            self.report(rpath, "recurring_rule_count", count=rules)
+            valid = False
+        if recurrence.on is not None and (recurrence.every not in (None, "year") or recurrence.every_from):
+            self.report(rpath + ("on",), "recurring_on_not_yearly")
+            valid = False
+        if recurrence.every_from is not None and not self.check_frequency_question(
+                recurrence.every_from, rpath + ("every_from",)):
+            valid = False
+        elif recurrence.every_from is not None:
+            self.step_dependencies.setdefault(recurrence.every_from, []).append(step_id)
+        if rule.of is not None:
+            if self.check_date_question(rule.of, path + ("of",)):
+                self.step_dependencies.setdefault(rule.of, []).append(step_id)
+            else:
+                valid = False
+        condition = self.compile(rule.if_, path + ("if",), self.scope, self.group_scopes, set(),
+                                 dependent=step_id, step=True)
+        if rule.if_ is not None and condition is None:
+            valid = False
+        return CompiledRule(rule, rule.of, condition) if valid else None
+
+    def check_frequency_question(self, name: str, path: tuple) -> bool:
+        question = next((q for q in self.journey.questions if q.id == name), None)
+        if question is None:
+            self.report(path, "unknown_question", name=name)
+            return False
+        unknown = [o.value for o in question.options if o.value not in PERIOD_OPTIONS]
+        if question.type != "choice" or unknown:
+            self.report(path, "not_a_frequency_question", name=name, values=", ".join(PERIOD_OPTIONS))
+            return False
+        return True
 
     def check_declaration(self, domains) -> dict:
         """Checks the declaration; returns partner organisation id -> compiled send_if (None: always)."""

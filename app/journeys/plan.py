@@ -17,6 +17,7 @@ from .date_bounds import add_days
 from .deadlines import apply_rule
 from .definition import CompiledStep, JourneyDefinition
 from .engine import current_answers
+from .recurring import next_due
 from .schema import PHASES, Organisation, Step
 
 GROUPS = PHASES
@@ -59,6 +60,8 @@ def step_rule(compiled: CompiledStep, answers: Mapping, today: date) -> tuple[Op
     """The deadline of a step and its kind (legal or suggested), or (None, None)."""
     for rule in compiled.deadline_rules:
         if rule.condition is None or rule.condition.evaluate(answers, today):
+            if rule.rule.recurring is not None:
+                return next_due(compiled, answers, today), rule.rule.kind
             reference = as_date(answers.get(rule.of))
             return (None, None) if reference is None else (apply_rule(rule.rule, reference), rule.rule.kind)
     return None, None

@@ -79,17 +79,41 @@ class FixedDate(Strict):
     year_offset: int = 0
 
 
+Period = Literal["month", "quarter", "year"]
+
+
+class Recurrence(Strict):
+    """A deadline that comes back: every year on a fixed date, or after the end of each period.
+
+    The period is fixed (`every`) or chosen in the answers (`every_from`: a choice question whose
+    options are among PERIOD_OPTIONS, e.g. the GST/QST filing frequency). Exactly one of `on`
+    (yearly only), `months_after` or `days_after` the end of each calendar period. `of`, when set
+    on the deadline, is the date the obligation starts (periods ending before it have no due date).
+    """
+    every: Optional[Period] = None
+    every_from: Optional[str] = Field(None, pattern=QUESTION_ID)
+    on: Optional[FixedDate] = None
+    months_after: Optional[int] = Field(None, ge=0, le=12)
+    days_after: Optional[int] = Field(None, ge=0, le=366)
+    next_business_day: bool = Field(False, description="A due date on a weekend or Québec holiday moves to the next business day.")
+
+
+# Option values a frequency question (Recurrence.every_from) may offer, and the period each means.
+PERIOD_OPTIONS = {"mensuelle": "month", "trimestrielle": "quarter", "annuelle": "year"}
+
+
 class Deadline(Strict):
     """When a step is due, counted from a date answer (the journey's anchor by default).
 
-    Exactly one of within_days, business_days, within_months, on. Negative values mean before
-    the reference date. `if` picks this rule when a step lists several.
+    Exactly one of within_days, business_days, within_months, on, recurring. Negative values mean
+    before the reference date. `if` picks this rule when a step lists several.
     """
     of: Optional[str] = Field(None, pattern=QUESTION_ID)
     within_days: Optional[int] = None
     business_days: Optional[int] = Field(None, description="Québec business days: weekends and QC statutory holidays skipped.")
     within_months: Optional[int] = None
     on: Optional[FixedDate] = None
+    recurring: Optional[Recurrence] = Field(None, description="A deadline that comes back each period.")
     if_: Optional[str] = Field(None, alias="if")
     kind: Literal["legal", "suggested"] = Field(
         description="legal: a date set by law or the organisation (Date limite, can be overdue); "
@@ -140,7 +164,7 @@ class DeclarationNotice(Strict):
 
 
 class Declaration(Strict):
-    kind: Literal["naissance", "changement_adresse", "deces"]
+    kind: Literal["naissance", "changement_adresse", "deces", "changement_adresse_entreprise"]
     partners: list[DeclarationPartner] = Field(min_length=1)
     notices: list[DeclarationNotice] = Field(default_factory=list)
 

@@ -18,6 +18,7 @@ NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 SHORT_TEXT = {"type": "string", "minLength": 1, "maxLength": 200}
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
 SIN = {"type": "string", "pattern": r"^\d{9}$"}
+NEQ = {"type": "string", "pattern": r"^\d{10}$"}
 ADDRESS = {
     "type": "object",
     "properties": {
@@ -69,6 +70,12 @@ VOCABULARY: dict[str, dict[str, dict]] = {
         "declarant_family_name": NAME,
         "declarant_relationship": SHORT_TEXT,
     },
+    "changement_adresse_entreprise": {
+        "neq": NEQ,
+        "business_name": NAME,
+        "new_address": ADDRESS,
+        "effective_date": DATE,
+    },
 }
 KINDS = tuple(VOCABULARY)
 
@@ -95,6 +102,11 @@ ORGANISATION_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("service-canada", "deces"): _DEATH,
     ("retraite-quebec", "deces"): (*_DEATH, *_DECLARANT),
     ("revenu-quebec", "deces"): (*_DEATH, *_DECLARANT),
+    # Revenu Québec finds a business by its NEQ and has no use for its name.
+    ("registraire-entreprises", "changement_adresse_entreprise"): ("neq", "business_name", "new_address",
+                                                                    "effective_date"),
+    ("revenu-quebec", "changement_adresse_entreprise"): ("neq", "new_address", "effective_date"),
+    ("cnesst", "changement_adresse_entreprise"): ("neq", "business_name", "new_address", "effective_date"),
 }
 
 
@@ -110,6 +122,7 @@ REQUIRED_BY_KIND = {
     "naissance": ["child_birth_date"],
     "changement_adresse": ["new_address"],
     "deces": ["deceased_family_name", "death_date"],
+    "changement_adresse_entreprise": ["neq", "new_address"],
 }
 # A registry that needs more than the kind's minimum says so here: (organisation, kind) -> fields.
 EXTRA_REQUIRED: dict[tuple[str, str], list[str]] = {}

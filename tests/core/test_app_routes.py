@@ -17,6 +17,7 @@ FREE_TEXT_ARGUMENTS = {
     # Signed, expiring tokens (itsdangerous): opaque text, refused unless the signature holds.
     ("auth.verify_email", "token"),
     ("auth.reset_password", "token"),
+    ("entreprises.accept_invitation", "token"),
 }
 
 # Every URL the app serves: "METHODS rule endpoint". Update it when a route is added or removed.
@@ -71,6 +72,15 @@ ROUTE_INVENTORY = {
     "GET /formulaires/brouillons/<uuid:draft_id>/pdf forms.pdf",
     "POST /formulaires/brouillons/<uuid:draft_id>/supprimer forms.delete_draft",
     "GET /mon-dossier/formulaires forms.my_forms",
+    # the business space (app/entreprises/)
+    "GET /entreprises entreprises.home",
+    "GET,POST /entreprises/nouvelle entreprises.create",
+    "GET,POST /entreprises/invitation/<token> entreprises.accept_invitation",
+    "GET /entreprises/<uuid:business_id> entreprises.show",
+    "GET /entreprises/<uuid:business_id>/echeances.ics entreprises.calendar_file",
+    "GET,POST /entreprises/<uuid:business_id>/membres entreprises.members",
+    "POST /entreprises/<uuid:business_id>/obligations entreprises.tick",
+    "POST /entreprises/<uuid:business_id>/parcours entreprises.start_journey",
     "GET,POST /mon-dossier/informations-gouvernementales forms.government_information",
     # the staff studio (app/studio/): every route is a 404 for anyone without a staff role
     "GET /studio/ studio.home",

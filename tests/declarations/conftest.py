@@ -159,8 +159,11 @@ def make_citizen(app, email="ana@example.ca", sin=CITIZEN_SIN) -> int:
 def make_run(app, user_id, answers=None, journey_id="devenir-parent", status="completed") -> str:
     from app.runner.models import Run
 
+    from app.catalog import get_journey
+
     with app.app_context():
-        run = Run(journey_id=journey_id, journey_version=2, answers=dict(answers or BIRTH_ANSWERS),
+        run = Run(journey_id=journey_id, journey_version=get_journey(journey_id).version,
+                  answers=dict(answers or BIRTH_ANSWERS),
                   status=status, user_id=user_id)
         db.session.add(run)
         db.session.commit()

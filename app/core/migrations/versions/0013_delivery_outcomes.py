@@ -2,13 +2,13 @@
 operations mailbox was told about a refusal or a dead letter.
 
 Revision ID: 0013_delivery_outcomes
-Revises: 0010_studio
+Revises: 0011_entreprises
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_delivery_outcomes"
-down_revision = "0010_studio"
+down_revision = "0011_entreprises"
 branch_labels = None
 depends_on = None
 
