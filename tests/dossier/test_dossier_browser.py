@@ -237,3 +237,33 @@ def test_the_idle_warning_appears_and_stay_signed_in_keeps_the_session(page, liv
         assert page.locator("#session-timeout-notice").count() == 0
     finally:
         live_server.app.config["IDLE_WARNING_MINUTES"] = 25
+
+
+def test_deleting_an_account_with_a_declaration_being_sent_says_so_before_and_after(
+        page, live_server, assert_page_ok, mail_dir):
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.core.db import db
+    from app.declarations import outbox
+
+    email = unique_email()
+    register(page, live_server, assert_page_ok, email)
+    with live_server.app.app_context():
+        user_id = db.session.execute(select(User.id).where(User.email == email)).scalar_one()
+        declaration, _ = outbox.submit(
+            user_id=user_id, run_id=str(uuid.uuid4()), journey_id="devenir-parent", journey_version=1,
+            kind="naissance", payloads=[outbox.PartnerPayload(organisation="ramq", partner="ramq",
+                                                              data={"child_given_names": "Léa"})])
+        number = declaration.number
+    page.goto(live_server("/mon-dossier/supprimer"))
+    assert_page_ok(page)
+    notice = page.locator("#pending-declarations").inner_text()
+    assert number in notice and "Régie de l'assurance maladie du Québec" in notice
+    page.check("#confirm")
+    page.fill("#password", STRONG_PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert urlsplit(page.url).path == "/compte-supprime"
+    assert_page_ok(page)
+    assert number in page.locator("#pending-declarations").inner_text()
