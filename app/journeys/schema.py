@@ -7,6 +7,7 @@ can name the file and line. `flask journeys schema` exports these models as JSON
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,10 @@ SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 QuestionType = Literal[
     "yesno", "choice", "multichoice", "date", "text", "number", "address", "person", "group"
 ]
+
+# When in the person's life a step belongs; the plan shows the phases in this order.
+PHASES = ("avant", "48-heures", "cette-semaine", "ce-mois-ci", "avant-d-ouvrir", "premiers-mois", "plus-tard")
+Phase = Literal["avant", "48-heures", "cette-semaine", "ce-mois-ci", "avant-d-ouvrir", "premiers-mois", "plus-tard"]
 
 # A text in every language the journey offers, e.g. {fr: "Date de naissance", en: "Date of birth"}.
 LocalizedText = dict[str, str]
@@ -79,6 +84,14 @@ class Deadline(Strict):
     within_months: Optional[int] = None
     on: Optional[FixedDate] = None
     if_: Optional[str] = Field(None, alias="if")
+    kind: Optional[Literal["legal", "suggested"]] = Field(
+        None, description="legal: a date set by law or the organisation (Date limite); suggested: a date we advise.")
+
+
+class Source(Strict):
+    """The official page a step's facts come from and the day someone checked it."""
+    url: str = Field(pattern=r"^https://\S+$")
+    checked: date
 
 
 class Step(Strict):
@@ -91,6 +104,10 @@ class Step(Strict):
     applies_if: Optional[str] = None
     deadline: Union[Deadline, list[Deadline], None] = None
     deadline_note: Optional[LocalizedText] = None
+    when: Optional[Phase] = Field(None, description="The phase of the plan this step belongs to (see PHASES).")
+    when_passed: Optional[LocalizedText] = None
+    sources: list[Source] = Field(default_factory=list, description="Official pages the step's facts come from.")
+    journey: Optional[str] = Field(None, pattern=SLUG, description="Another journey that continues this step.")
     form: Optional[str] = Field(None, pattern=SLUG)
     theme: Optional[str] = Field(None, pattern=SLUG, description="Grouping key for the results page.")
 
@@ -101,11 +118,17 @@ class DeclarationPartner(Strict):
     # Least data: partner field name -> data source (see app/journeys/sources.py), e.g.
     # {child_birth_date: answers.date_naissance, parent_sin: profile.sin}
     fields: dict[str, str] = Field(min_length=1)
+    send_if: Optional[str] = Field(None, description="Condition; the partner is offered and sent only when it holds.")
+    not_sent_note: Optional[LocalizedText] = Field(
+        None, description="Shown on the declaration page when send_if does not hold: where to do it instead.")
 
 
 class Declaration(Strict):
-    kind: Literal["naissance", "changement_adresse", "deces"]
+    kind: Literal["naissance", "changement_adresse", "deces", "installation", "perte_autonomie", "union",
+                  "separation"]
     partners: list[DeclarationPartner] = Field(min_length=1)
+    data_notice: Optional[LocalizedText] = Field(
+        None, description="Whose data the declaration carries and on what basis; shown on the review page.")
 
 
 class Journey(Strict):
@@ -120,6 +143,7 @@ class Journey(Strict):
     questions: list[Question] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1)
     declaration: Optional[Declaration] = None
+    quick_exit: bool = Field(False, description="Show a 'Quitter rapidement' link to a neutral site on every page.")
 
 
 class Organisation(Strict):

@@ -18,7 +18,7 @@ from app.partners.store import make_engine, prepare
 
 # Used when journeys/organisations.yaml cannot be read: the registries issue 4 names.
 DEFAULT_REGISTRIES = ("dec", "ramq", "retraite-quebec", "revenu-quebec", "arc", "service-canada", "rqap",
-                      "saaq", "elections-quebec", "mess")
+                      "saaq", "elections-quebec", "mess", "cisss")
 PREFIX = "/partenaires"
 
 

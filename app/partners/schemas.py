@@ -68,6 +68,54 @@ VOCABULARY: dict[str, dict[str, dict]] = {
         "declarant_relationship": SHORT_TEXT,
     },
 }
+
+
+def _choice(*values: str) -> dict:
+    """A value taken from a journey question's options (the option value, never free text)."""
+    return {"type": "string", "enum": list(values)}
+
+
+# The four life events added with S'installer au Québec, Perdre son autonomie, Se marier and Se séparer.
+VOCABULARY.update({
+    "installation": {
+        "given_names": NAME,
+        "family_name": NAME,
+        "birth_date": DATE,
+        "sin": SIN,
+        "new_address": ADDRESS,
+        "arrival_date": DATE,
+        "previous_residence": _choice("autre_province", "hors_canada"),
+        "immigration_status": _choice("citoyen", "resident_permanent", "resident_temporaire", "personne_protegee"),
+    },
+    "perte_autonomie": {
+        "person_given_names": NAME,
+        "person_family_name": NAME,
+        "person_birth_date": DATE,
+        "new_living_setting": _choice("rpa", "chsld_ri", "ne_sais_pas"),
+        # Why the sender may declare for this person: their own authorisation or a recognised mandate.
+        "declarant_basis": _choice("autorisation", "representant"),
+    },
+    "union": {
+        "given_names": NAME,
+        "family_name": NAME,
+        "birth_date": DATE,
+        "sin": SIN,
+        "spouse_given_names": NAME,
+        "spouse_family_name": NAME,
+        "spouse_birth_date": DATE,
+        "union_type": _choice("mariage", "union_civile"),
+        "union_date": DATE,
+    },
+    "separation": {
+        "given_names": NAME,
+        "family_name": NAME,
+        "birth_date": DATE,
+        "sin": SIN,
+        "separation_date": DATE,
+        "custody": _choice("surtout_moi", "partagee", "surtout_autre", "pas_decide"),
+        "new_address": ADDRESS,
+    },
+})
 KINDS = tuple(VOCABULARY)
 
 # Without these a declaration of that kind cannot be acted on by anyone.
@@ -75,9 +123,37 @@ REQUIRED_BY_KIND = {
     "naissance": ["child_birth_date"],
     "changement_adresse": ["new_address"],
     "deces": ["deceased_family_name", "death_date"],
+    "installation": ["new_address", "arrival_date"],
+    "perte_autonomie": ["person_family_name", "person_birth_date", "new_living_setting"],
+    "union": ["union_type", "union_date"],
+    "separation": ["separation_date"],
 }
 # A registry that needs more than the kind's minimum says so here: (organisation, kind) -> fields.
 EXTRA_REQUIRED: dict[tuple[str, str], list[str]] = {}
+# A registry that needs only part of the kind's vocabulary: (organisation, kind) -> the fields it accepts.
+# Anything else is refused, so a journey cannot send it more than it needs (least data).
+ONLY_FIELDS: dict[tuple[str, str], frozenset[str]] = {
+    ("ramq", "installation"): frozenset({"given_names", "family_name", "birth_date", "new_address", "arrival_date",
+                                         "previous_residence", "immigration_status"}),
+    ("saaq", "installation"): frozenset({"given_names", "family_name", "birth_date", "new_address", "arrival_date",
+                                         "previous_residence"}),
+    ("elections-quebec", "installation"): frozenset({"given_names", "family_name", "birth_date", "new_address",
+                                                     "arrival_date"}),
+    ("ramq", "union"): frozenset({"given_names", "family_name", "birth_date", "spouse_given_names",
+                                  "spouse_family_name", "spouse_birth_date", "union_type", "union_date"}),
+    ("ramq", "separation"): frozenset({"given_names", "family_name", "birth_date", "separation_date", "custody",
+                                       "new_address"}),
+    ("arc", "separation"): frozenset({"given_names", "family_name", "birth_date", "sin", "separation_date",
+                                      "new_address"}),
+    ("revenu-quebec", "separation"): frozenset({"given_names", "family_name", "birth_date", "sin", "separation_date",
+                                                "new_address"}),
+}
+
+
+def accepted_fields(organisation: str, kind: str) -> dict[str, dict]:
+    """The fields a registry accepts for a kind, with the JSON Schema of each value."""
+    only = ONLY_FIELDS.get((organisation, kind))
+    return {name: schema for name, schema in VOCABULARY[kind].items() if only is None or name in only}
 
 
 def required_fields(organisation: str, kind: str) -> list[str]:
@@ -98,7 +174,7 @@ def declaration_schema(organisation: str, kind: str) -> dict:
             "declaration_id": {"type": "string", "minLength": 1, "maxLength": 64},
             "data": {
                 "type": "object",
-                "properties": VOCABULARY[kind],
+                "properties": accepted_fields(organisation, kind),
                 "required": required,
                 "additionalProperties": False,
             },
