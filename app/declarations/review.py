@@ -57,11 +57,12 @@ class Offer:
         return PartnerPayload(organisation=self.organisation.id, partner=self.partner, data=self.data)
 
 
-def build_offers(journey, organisations: dict, answers: dict, profile: dict) -> list[Offer]:
-    """One offer per declaration partner of the journey (only its own fields: least data)."""
+def build_offers(journey, organisations: dict, answers: dict, profile: dict, today) -> list[Offer]:
+    """One offer per declaration partner whose send_if holds for the answers (only its own fields:
+    least data). `answers` are the current-route answers; the submit computes this again."""
     kind = journey.declaration.kind
     offers = []
-    for partner in journey.declaration.partners:
+    for partner in journey.partners_to_send(answers, today):
         organisation = organisations[partner.organisation]
         offer = Offer(organisation=organisation, partner=organisation.partner_api or organisation.id,
                       purpose=partner.purpose)
@@ -79,6 +80,20 @@ def build_offers(journey, organisations: dict, answers: dict, profile: dict) -> 
         offer.blocked = [name for name in required_fields(offer.partner, kind) if name not in offer.data]
         offers.append(offer)
     return offers
+
+
+@dataclass(frozen=True)
+class NotSent:
+    """A partner left out because of the answers, and where the citizen does it instead."""
+    organisation: Any
+    note: dict
+
+
+def not_sent(journey, organisations: dict, answers: dict, today) -> list[NotSent]:
+    """The partners whose send_if fails and that say where to go instead (e.g. the funeral home)."""
+    sent = {p.organisation for p in journey.partners_to_send(answers, today)}
+    return [NotSent(organisations[p.organisation], p.not_sent_note) for p in journey.declaration.partners
+            if p.organisation not in sent and p.not_sent_note]
 
 
 def profile_gaps(offers: list[Offer]) -> bool:

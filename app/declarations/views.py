@@ -74,10 +74,12 @@ def review(journey_id: str):
     if existing is not None:
         return redirect(url_for("declarations.show", declaration_id=existing.id))
 
-    offers = reviewing.build_offers(journey, get_catalog().organisations,
-                                    current_answers(journey, answers, today()), _profile(current_user))
+    current = current_answers(journey, answers, today())
+    organisations = get_catalog().organisations
+    offers = reviewing.build_offers(journey, organisations, current, _profile(current_user), today())
     offered = [offer for offer in offers if offer.can_send]
     context = {"journey": journey, "offers": offers, "fingerprint": reviewing.fingerprint(offers),
+               "not_sent": reviewing.not_sent(journey, organisations, current, today()),
                "profile_gaps": reviewing.profile_gaps(offers),
                "errors": {}, "consented": set(), "attested": False, "notice": None}
     if request.method == "GET":

@@ -58,18 +58,28 @@ class JourneyDefinition:
     step_dependencies: dict[str, tuple[str, ...]] = field(repr=False)
     # question id -> position in the journey, to list answers in question order
     question_order: dict[str, int] = field(repr=False)
+    # declaration partner organisation id -> compiled send_if (None: always sent)
+    partner_conditions: dict[str, Optional[Condition]] = field(default_factory=dict, repr=False)
     # organisation id -> Organisation, for the organisations this journey's steps name
     organisations: dict[str, Organisation] = field(default_factory=dict, repr=False)
 
     def question(self, question_id: str) -> Optional[Question]:
         return self.questions_by_id.get(question_id)
 
+    def partners_to_send(self, answers, today) -> list:
+        """The declaration partners whose send_if holds for these (current-route) answers."""
+        if self.journey.declaration is None:
+            return []
+        return [p for p in self.journey.declaration.partners
+                if (condition := self.partner_conditions.get(p.organisation)) is None
+                or condition.evaluate(answers, today)]
+
     def step(self, step_id: str) -> Optional[Step]:
         return next((s.step for s in self.compiled_steps if s.id == step_id), None)
 
     def __getattr__(self, name):
         # Only called when normal lookup fails: expose the schema fields (id, title, steps...).
-        if name.startswith("__") or name in ("journey", "organisations"):
+        if name.startswith("__") or name in ("journey", "organisations", "partner_conditions"):
             raise AttributeError(name)
         return getattr(self.journey, name)
 

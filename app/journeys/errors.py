@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "invalid_prefill": N_("“%(value)s” cannot prefill a question. Use profile.<field>, with one of these fields: %(fields)s."),
     "unknown_source": N_("“%(value)s” is not a valid data source (%(reason)s). Use answers.<question>, profile.<field> or lookup.<organisation>.<field>."),
     "unreachable_question": N_("This question can never be shown: its show_if can never be true with the answers the earlier questions allow. Fix the condition or remove the question."),
+    "unreachable_partner": N_("This partner can never receive the declaration: its send_if can never be true with the answers the questions allow. Fix the condition or remove the partner."),
     "unreachable_step": N_("This step can never apply: its applies_if can never be true with the answers the questions allow. Fix the condition or remove the step."),
     # conditions
     "condition_syntax": N_("The condition cannot be read at column %(column)s (near “%(near)s”). Check the operators, the quotes and the parentheses."),
@@ -98,6 +99,7 @@ PHRASES = {
     "step": N_("step"),
     "option": N_("option"),
     "organisation": N_("organisation"),
+    "partner": N_("declaration partner"),
     # expected value kinds in schema errors
     "a text": N_("a text"),
     "a whole number": N_("a whole number"),

@@ -341,7 +341,7 @@ class _JourneyChecker:
             self.check_date_question(journey.anchor_date, ("anchor_date",))
         questions, domains = self.compile_questions()
         steps = self.compile_steps(domains)
-        self.check_declaration()
+        partner_conditions = self.check_declaration(domains)
         by_id, order = {}, {}
         for question in journey.questions:
             for q in (question, *question.questions):
@@ -352,7 +352,7 @@ class _JourneyChecker:
             compiled_steps=steps, questions_by_id=by_id,
             dependencies={k: tuple(dict.fromkeys(v)) for k, v in self.dependencies.items()},
             step_dependencies={k: tuple(dict.fromkeys(v)) for k, v in self.step_dependencies.items()},
-            question_order=order,
+            question_order=order, partner_conditions=partner_conditions,
             organisations={s.organisation: self.organisations[s.organisation]
                            for s in journey.steps if s.organisation in (self.organisations or {})})
 
@@ -485,12 +485,21 @@ class _JourneyChecker:
             valid = False
         return CompiledRule(rule, of, condition) if valid else None
 
-    def check_declaration(self) -> None:
+    def check_declaration(self, domains) -> dict:
+        """Checks the declaration; returns partner organisation id -> compiled send_if (None: always)."""
         declaration = self.journey.declaration
+        conditions: dict = {}
         if declaration is None:
-            return
+            return conditions
+        seen: dict[str, int] = {}
+        _check_unique(declaration.partners, ("declaration", "partners"), "organisation", "partner",
+                      self.reporter, seen)
         for index, partner in enumerate(declaration.partners):
             path = ("declaration", "partners", index)
+            condition = self.compile(partner.send_if, path + ("send_if",), self.scope, self.group_scopes, set())
+            if condition is not None and not condition.could_be_true(domains):
+                self.report(path + ("send_if",), "unreachable_partner")
+            conditions[partner.organisation] = condition
             if self.organisations is not None:  # else the organisations file has its own errors
                 organisation = self.organisations.get(partner.organisation)
                 if organisation is None:
@@ -501,6 +510,7 @@ class _JourneyChecker:
                 reason = self.source_problem(text)
                 if reason:
                     self.report(path + ("fields", name), "unknown_source", value=text, reason=phrase(reason))
+        return conditions
 
     def source_problem(self, text: str) -> Optional[str]:
         try:
@@ -535,6 +545,27 @@ def _load_journey(path: Path, file: str, organisations, errors) -> tuple[Optiona
     return _JourneyChecker(journey, reporter, organisations).run(), node
 
 
+def _upgrade_archived(data):
+    """A definition published before steps had a phase and deadlines a kind, in today's schema.
+
+    Those versions showed every step by date and every date as a deadline: they keep meaning
+    that (one phase, legal dates) so the runs started on them still open.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        return data
+    steps = []
+    for step in data["steps"]:
+        if isinstance(step, dict) and "when" not in step:
+            step = {**step, "when": "ce-mois-ci"}
+            rules = step.get("deadline")
+            if isinstance(rules, dict):
+                step["deadline"] = {"kind": "legal", **rules}
+            elif isinstance(rules, list):
+                step["deadline"] = [{"kind": "legal", **r} if isinstance(r, dict) else r for r in rules]
+        steps.append(step)
+    return {**data, "steps": steps}
+
+
 def compile_definition(data: dict, catalog_or_organisations, file: str = "") -> JourneyDefinition:
     """Check and compile one journey given as data (e.g. an archived version stored in the database).
 
@@ -543,7 +574,7 @@ def compile_definition(data: dict, catalog_or_organisations, file: str = "") -> 
     organisations = getattr(catalog_or_organisations, "organisations", catalog_or_organisations)
     file = file or f"{data.get('id', 'journey')}@v{data.get('version', '?')}" if isinstance(data, dict) else "journey"
     errors: list[DefinitionError] = []
-    node, data = read_yaml(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    node, data = read_yaml(yaml.safe_dump(_upgrade_archived(data), allow_unicode=True, sort_keys=False))
     reporter = _Reporter(file, node, errors)
     journey = _validate(Journey, data, reporter)
     definition = _JourneyChecker(journey, reporter, dict(organisations)).run() if journey else None

@@ -1,9 +1,10 @@
-"""The personalised plan: the steps that apply to a set of answers, with deadlines and groups.
+"""The personalised plan: the steps that apply to a set of answers, with deadlines and phases.
 
 Deadlines are counted from a date answer (the journey's anchor date by default); a step whose
-rules all fail, or whose reference date is unanswered, has no deadline. Steps are grouped
-relative to the anchor date (today when the anchor is unanswered): before the event, within 30
-days, later, no deadline.
+rules all fail, or whose reference date is unanswered, has no deadline. Steps are grouped by the
+phase of life each declares (`when`, in the order of PHASES), then ordered by urgency and date:
+what to do first comes first. Only a legal deadline can be overdue or urgent; a suggested date
+that has passed is only `passed`.
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from .conditions import as_date
 from .deadlines import apply_rule
 from .definition import CompiledStep, JourneyDefinition
 from .engine import current_answers
-from .schema import Organisation, Step
+from .schema import PHASES, Organisation, Step
 
-GROUPS = ("before", "within_30_days", "later", "no_deadline")
+GROUPS = PHASES
 URGENT_DAYS = 7
 
 
@@ -26,10 +27,12 @@ class PlanStep:
     step: Step
     organisation: Optional[Organisation]
     deadline: Optional[date]
-    overdue: bool
-    urgent: bool
-    group: str
+    overdue: bool  # a legal deadline that has passed
+    urgent: bool   # a legal deadline within URGENT_DAYS (or overdue)
+    group: str     # the step's phase
     because: list[tuple[str, Any]]
+    kind: Optional[str] = None  # legal | suggested, None without a deadline
+    passed: bool = False        # the date (legal or suggested) is before today
 
     @property
     def id(self) -> str:
@@ -48,42 +51,48 @@ class Plan:
         return {name: steps for name, steps in grouped.items() if steps}
 
 
-def step_deadline(compiled: CompiledStep, answers: Mapping, today: date) -> Optional[date]:
+def step_rule(compiled: CompiledStep, answers: Mapping, today: date) -> tuple[Optional[date], Optional[str]]:
+    """The deadline of a step and its kind (legal or suggested), or (None, None)."""
     for rule in compiled.deadline_rules:
         if rule.condition is None or rule.condition.evaluate(answers, today):
             reference = as_date(answers.get(rule.of))
-            return None if reference is None else apply_rule(rule.rule, reference)
-    return None
+            return (None, None) if reference is None else (apply_rule(rule.rule, reference), rule.rule.kind)
+    return None, None
 
 
-def _group(deadline: Optional[date], anchor: date) -> str:
-    if deadline is None:
-        return "no_deadline"
-    if deadline < anchor:
-        return "before"
-    return "within_30_days" if deadline <= anchor + timedelta(days=30) else "later"
+def step_deadline(compiled: CompiledStep, answers: Mapping, today: date) -> Optional[date]:
+    return step_rule(compiled, answers, today)[0]
+
+
+def _order(step: PlanStep, index: int) -> tuple:
+    # Within a phase: urgent legal deadlines first, then by date, then steps without one in the
+    # order the journey lists them.
+    return (PHASES.index(step.group), not step.urgent, step.deadline or date.max, index)
 
 
 def build_plan(journey: JourneyDefinition, answers: Mapping, today: date,
                organisations: Optional[Mapping[str, Organisation]] = None) -> Plan:
     current = current_answers(journey, answers, today)
     anchor = as_date(current.get(journey.journey.anchor_date)) if journey.journey.anchor_date else None
-    reference = anchor or today
     soon = today + timedelta(days=URGENT_DAYS)
     organisations = organisations if organisations is not None else journey.organisations
     steps = []
     for compiled in journey.compiled_steps:
         if compiled.applies_if is not None and not compiled.applies_if.evaluate(current, today):
             continue
-        deadline = step_deadline(compiled, current, today)
-        overdue = deadline is not None and deadline < today
+        deadline, kind = step_rule(compiled, current, today)
+        passed = deadline is not None and deadline < today
+        legal = kind == "legal"
         steps.append(PlanStep(
             step=compiled.step,
             organisation=organisations.get(compiled.step.organisation),
             deadline=deadline,
-            overdue=overdue,
-            urgent=deadline is not None and deadline <= soon,
-            group=_group(deadline, reference),
+            overdue=legal and passed,
+            urgent=legal and deadline <= soon,
+            group=compiled.step.when,
             because=[(name, current[name]) for name in compiled.because if current.get(name) is not None],
+            kind=kind,
+            passed=passed,
         ))
-    return Plan(steps, anchor, current)
+    ordered = [step for _, step in sorted(enumerate(steps), key=lambda pair: _order(pair[1], pair[0]))]
+    return Plan(ordered, anchor, current)

@@ -1,6 +1,10 @@
 """Journey test scenarios (`journeys/tests/<journey-id>/*.yaml`): canonical answers, the day they are
 run and the exact plan expected (step ids in plan order, each with its deadline or none).
 
+`first_steps` lists, in order, the ids of the steps the plan must open with (what to do first);
+`recipients` maps each organisation the déclaration unique must go to onto the field names it
+receives (with a complete profile); `{}` when no one receives it.
+
 Read by the scenario tests, the browser tests and the engine benchmark, so all three agree on
 what a scenario says.
 """
@@ -22,6 +26,8 @@ class Scenario:
     today: date
     answers: dict[str, Any]
     expected_steps: list[tuple[str, Optional[date]]]
+    first_steps: Optional[list[str]] = None
+    recipients: Optional[dict[str, list[str]]] = None
 
 
 def canonical(value):
@@ -50,6 +56,8 @@ def read_scenario(path: Path) -> Scenario:
         today=_as_date(data["today"]),
         answers=canonical(data.get("answers") or {}),
         expected_steps=[(step["id"], _as_date(step.get("deadline"))) for step in data["expected_steps"]],
+        first_steps=data.get("first_steps"),
+        recipients=data.get("recipients"),
     )
 
 

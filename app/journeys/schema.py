@@ -21,7 +21,8 @@ QuestionType = Literal[
     "yesno", "choice", "multichoice", "date", "text", "number", "address", "person", "group"
 ]
 
-# When in the person's life a step belongs; the plan shows the phases in this order.
+# When in the person's life a step belongs, counted from the journey's anchor date; the plan shows
+# the phases in this order. Titles are translated by the runner.
 PHASES = ("avant", "48-heures", "cette-semaine", "ce-mois-ci", "avant-d-ouvrir", "premiers-mois", "plus-tard")
 Phase = Literal["avant", "48-heures", "cette-semaine", "ce-mois-ci", "avant-d-ouvrir", "premiers-mois", "plus-tard"]
 
@@ -84,8 +85,9 @@ class Deadline(Strict):
     within_months: Optional[int] = None
     on: Optional[FixedDate] = None
     if_: Optional[str] = Field(None, alias="if")
-    kind: Optional[Literal["legal", "suggested"]] = Field(
-        None, description="legal: a date set by law or the organisation (Date limite); suggested: a date we advise.")
+    kind: Literal["legal", "suggested"] = Field(
+        description="legal: a date set by law or the organisation (Date limite, can be overdue); "
+                    "suggested: a date we advise (Date suggérée, never overdue nor urgent).")
 
 
 class Source(Strict):
@@ -104,8 +106,9 @@ class Step(Strict):
     applies_if: Optional[str] = None
     deadline: Union[Deadline, list[Deadline], None] = None
     deadline_note: Optional[LocalizedText] = None
-    when: Optional[Phase] = Field(None, description="The phase of the plan this step belongs to (see PHASES).")
-    when_passed: Optional[LocalizedText] = None
+    when: Phase = Field(description="The phase of the plan this step belongs to (see PHASES).")
+    when_passed: Optional[LocalizedText] = Field(
+        None, description="What to do now when the date has passed (instead of 'as soon as possible').")
     sources: list[Source] = Field(default_factory=list, description="Official pages the step's facts come from.")
     journey: Optional[str] = Field(None, pattern=SLUG, description="Another journey that continues this step.")
     form: Optional[str] = Field(None, pattern=SLUG)

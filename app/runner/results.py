@@ -1,8 +1,8 @@
-"""Votre parcours: the plan page (grouped steps, dates, reasons, print version) and its .ics calendar."""
+"""Votre parcours: the plan page (steps grouped by phase, dates, reasons, print version) and its .ics calendar."""
 from __future__ import annotations
 
 from flask import Response, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 from app.catalog import get_catalog
 from app.runner import flow
@@ -12,7 +12,16 @@ from app.runner.display import definition, human_answer, localized, long_date
 from app.runner.ics import CalendarEvent, calendar
 from app.runner.navigation import load, to_start
 
-PLAN_GROUPS = ("before", "within_30_days", "later", "no_deadline")
+# The plan's phases (app/journeys/schema.py PHASES), in order, with their titles.
+PHASE_TITLES = {
+    "avant": lazy_gettext("Before"),
+    "48-heures": lazy_gettext("In the first 48 hours"),
+    "cette-semaine": lazy_gettext("This week"),
+    "ce-mois-ci": lazy_gettext("This month"),
+    "avant-d-ouvrir": lazy_gettext("Before opening"),
+    "premiers-mois": lazy_gettext("In the first months"),
+    "plus-tard": lazy_gettext("Later"),
+}
 
 
 def _plan_view(journey, answers, now) -> list[dict]:
@@ -42,17 +51,32 @@ def _plan_view(journey, answers, now) -> list[dict]:
                 "deadline": planned.deadline,
                 "deadline_text": long_date(planned.deadline) if planned.deadline else "",
                 "deadline_note": localized(step.deadline_note),
+                "kind": planned.kind,
+                "passed": planned.passed,
+                "when_passed": localized(step.when_passed),
                 "overdue": planned.overdue,
                 "urgent": planned.urgent,
+                "journey_link": _journey_link(step.journey),
                 "because": because,
                 "because_text": gettext("; ").join(
                     gettext("“%(answer)s” to “%(label)s”", label=reason["label"], answer=reason["answer"]) for reason in because),
             })
-        # Within a group, the soonest deadline first (the engine keeps the journey's order for ties).
-        shown.sort(key=lambda s: (s["deadline"] is None, s["deadline"] or now))
-        groups.append({"key": key, "steps": shown})
-    order = {key: i for i, key in enumerate(PLAN_GROUPS)}
-    return sorted(groups, key=lambda g: order.get(g["key"], len(order)))
+        # The engine orders phases and, within one, urgency then date.
+        groups.append({"key": key, "title": str(PHASE_TITLES.get(key, key)), "steps": shown})
+    return groups
+
+
+def _journey_link(journey_id) -> dict | None:
+    """Another journey of the catalogue that continues a step, when it is published."""
+    other = get_catalog().get(journey_id) if journey_id else None
+    if other is None:
+        return None
+    return {"url": url_for("runner.start", journey_id=journey_id), "title": localized(other.journey.title)}
+
+
+def deadline_words(step: dict) -> str:
+    """'Date limite' or 'Date suggérée', the words the page and the calendar use for a step's date."""
+    return gettext("Suggested date") if step["kind"] == "suggested" else gettext("Deadline")
 
 
 def _completed_or_redirect(journey_id: str):
@@ -90,11 +114,13 @@ def calendar_file(journey_id: str):
         for step in group["steps"]:
             if step["deadline"] is None:
                 continue
-            details = [step["description"], step["organisation"], step["url"]]
+            words = deadline_words(step)
+            details = [gettext("%(words)s: %(date)s", words=words, date=step["deadline_text"]), step["description"],
+                       step["organisation"], step["url"]]
             events.append(CalendarEvent(
                 uid=f"{run.id}-{step['id']}@{host}",
                 day=step["deadline"],
-                summary=step["title"],
+                summary=f"{step['title']} ({words})",
                 description="\n".join(filter(None, details)),
                 url=step["url"],
             ))

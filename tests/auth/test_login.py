@@ -69,7 +69,7 @@ def test_one_address_is_blocked_after_twenty_failures_across_accounts(client, us
 
 def test_login_gives_a_fresh_session_and_keeps_the_visitor_runs(app, client, user):
     with app.app_context():
-        run = Run(journey_id="devenir-parent", journey_version=1, answers={"x": 1})
+        run = Run(journey_id="devenir-parent", journey_version=2, answers={"x": 1})
         db.session.add(run)
         db.session.commit()
         run_id = run.id
@@ -92,7 +92,7 @@ def test_login_gives_a_fresh_session_and_keeps_the_visitor_runs(app, client, use
 def test_a_run_owned_by_another_account_is_never_claimed(app, client, user):
     with app.app_context():
         other = create_user("bea@example.ca")
-        run = Run(journey_id="devenir-parent", journey_version=1, answers={}, user_id=other.id)
+        run = Run(journey_id="devenir-parent", journey_version=2, answers={}, user_id=other.id)
         db.session.add(run)
         db.session.commit()
         run_id = run.id
@@ -107,7 +107,7 @@ def test_a_run_owned_by_another_account_is_never_claimed(app, client, user):
 
 def test_login_brings_back_the_account_runs_in_progress(app, client, user):
     with app.app_context():
-        run = Run(journey_id="demenager", journey_version=1, answers={}, user_id=user.id)
+        run = Run(journey_id="demenager", journey_version=2, answers={}, user_id=user.id)
         db.session.add(run)
         db.session.commit()
         run_id = run.id

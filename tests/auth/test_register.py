@@ -106,7 +106,7 @@ def test_malformed_email_is_refused(app, client):
 def test_a_database_error_mid_registration_leaves_no_orphan_rows(app, client, mailbox, monkeypatch):
     with client.session_transaction() as session:
         with app.app_context():
-            run = Run(journey_id="devenir-parent", journey_version=1, answers={"a": 1})
+            run = Run(journey_id="devenir-parent", journey_version=2, answers={"a": 1})
             db.session.add(run)
             db.session.commit()
             session["runs"] = {"devenir-parent": run.id}
@@ -130,7 +130,7 @@ def test_a_database_error_mid_registration_leaves_no_orphan_rows(app, client, ma
 
 def test_registration_claims_the_anonymous_run_without_losing_answers(app, client, mailbox):
     with app.app_context():
-        run = Run(journey_id="devenir-parent", journey_version=1, answers={"type_evenement": "naissance"})
+        run = Run(journey_id="devenir-parent", journey_version=2, answers={"type_evenement": "naissance"})
         db.session.add(run)
         db.session.commit()
         run_id = run.id

@@ -154,7 +154,7 @@ def make_run(app, user_id, answers=None, journey_id="devenir-parent", status="co
     from app.runner.models import Run
 
     with app.app_context():
-        run = Run(journey_id=journey_id, journey_version=1, answers=dict(answers or BIRTH_ANSWERS),
+        run = Run(journey_id=journey_id, journey_version=2, answers=dict(answers or BIRTH_ANSWERS),
                   status=status, user_id=user_id)
         db.session.add(run)
         db.session.commit()

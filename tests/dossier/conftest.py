@@ -44,7 +44,7 @@ def make_run(app):
     from app.core.db import db
     from app.runner.models import Run
 
-    def make(user_id, answers=None, status="completed", journey_id="devenir-parent", version=1, updated_at=None):
+    def make(user_id, answers=None, status="completed", journey_id="devenir-parent", version=2, updated_at=None):
         with app.app_context():
             run = Run(journey_id=journey_id, journey_version=version,
                       answers=BIRTH_ANSWERS if answers is None else answers, status=status, user_id=user_id)

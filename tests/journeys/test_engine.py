@@ -75,22 +75,30 @@ def test_next_question_and_completion(journey):
     assert next_question(journey, FULL, TODAY) is None
 
 
-def test_plan_steps_deadlines_groups_and_reasons(journey):
+def test_plan_is_grouped_by_phase_in_life_order_then_by_date(journey):
     plan = build_plan(journey, FULL, TODAY)
-    summary = [(s.id, s.deadline, s.group, s.urgent, s.overdue) for s in plan.steps]
+    summary = [(s.id, s.deadline, s.group, s.kind, s.urgent, s.overdue, s.passed) for s in plan.steps]
     assert summary == [
-        ("declarer", date(2026, 3, 22), "within_30_days", False, False),
-        ("rqap", date(2027, 2, 20), "later", False, False),
-        ("carte", date(2026, 2, 13), "before", True, True),
-        ("impots", date(2027, 4, 30), "later", False, False),
-        ("handicap", None, "no_deadline", False, False),
+        # a suggested date that has passed is neither urgent nor overdue
+        ("carte", date(2026, 2, 13), "avant", "suggested", False, False, True),
+        ("declarer", date(2026, 3, 22), "ce-mois-ci", "legal", False, False, False),
+        ("rqap", date(2027, 2, 20), "ce-mois-ci", "legal", False, False, False),
+        ("handicap", None, "premiers-mois", None, False, False, False),
+        ("impots", date(2027, 4, 30), "plus-tard", "legal", False, False, False),
     ]
-    assert plan.steps[0].because == [("type_evenement", "naissance"), ("hors_quebec", False)]
-    assert plan.steps[4].because == [("besoins", ["garde"]), ("enfants", [{"prenom": "Léa", "handicap": False}])]
-    assert plan.steps[0].organisation.id == "dec"
-    assert list(plan.groups) == ["before", "within_30_days", "later", "no_deadline"]
-    assert [s.id for s in plan.groups["later"]] == ["rqap", "impots"]
+    assert plan.steps[1].because == [("type_evenement", "naissance"), ("hors_quebec", False)]
+    assert plan.steps[3].because == [("besoins", ["garde"]), ("enfants", [{"prenom": "Léa", "handicap": False}])]
+    assert plan.steps[1].organisation.id == "dec"
+    assert list(plan.groups) == ["avant", "ce-mois-ci", "premiers-mois", "plus-tard"]
+    assert [s.id for s in plan.groups["ce-mois-ci"]] == ["declarer", "rqap"]
     assert plan.anchor == date(2026, 2, 20)
+
+
+def test_a_legal_deadline_passed_is_overdue_and_urgent_first_in_its_phase(journey):
+    # 2026-03-25: the birth declaration (legal, 2026-03-22) is overdue and comes before rqap.
+    plan = build_plan(journey, FULL, date(2026, 3, 25))
+    declarer = plan.groups["ce-mois-ci"][0]
+    assert (declarer.id, declarer.overdue, declarer.urgent, declarer.passed) == ("declarer", True, True, True)
 
 
 def test_plan_ignores_stale_answers_and_picks_deadline_rules(journey):
@@ -105,7 +113,7 @@ def test_plan_ignores_stale_answers_and_picks_deadline_rules(journey):
 def test_plan_without_the_anchor_date(journey):
     plan = build_plan(journey, {"type_evenement": "naissance", "travail": False}, TODAY)
     assert [(s.id, s.deadline, s.group) for s in plan.steps] == [
-        ("declarer", None, "no_deadline"), ("carte", None, "no_deadline"), ("impots", None, "no_deadline")]
+        ("carte", None, "avant"), ("declarer", None, "ce-mois-ci"), ("impots", None, "plus-tard")]
     assert plan.anchor is None
 
 
@@ -125,3 +133,9 @@ def test_months_and_fixed_dates_clamp_to_the_month_end():
     assert add_months(date(2026, 3, 15), -3) == date(2025, 12, 15)
     assert fixed_date(date(2027, 6, 1), 2, 29) == date(2027, 2, 28)
     assert fixed_date(date(2026, 6, 1), 4, 30, year_offset=1) == date(2027, 4, 30)
+
+
+def test_declaration_partners_are_those_whose_send_if_holds(journey):
+    assert [p.organisation for p in journey.partners_to_send(FULL, TODAY)] == ["dec", "rqap"]
+    no_income = {**FULL, "travail": False}
+    assert [p.organisation for p in journey.partners_to_send(no_income, TODAY)] == ["dec"]

@@ -16,26 +16,26 @@ FIXTURE = HERE / "fixtures" / "catalog"
 # case folder, file, line, field, code: every error the case must produce, and no other.
 EXPECTED = [
     ("anchor-not-a-date", "journeys/cas.yaml", 7, "anchor_date", "not_a_date_question"),
-    ("blank-text", "journeys/cas.yaml", 31, "steps[0].description.en", "blank_text"),
-    ("condition-bad-date", "journeys/cas.yaml", 32, "steps[0].applies_if", "invalid_date_literal"),
-    ("condition-count-non-group", "journeys/cas.yaml", 32, "steps[0].applies_if", "wrong_argument_type"),
-    ("condition-in-non-choice", "journeys/cas.yaml", 32, "steps[0].applies_if", "type_mismatch"),
+    ("blank-text", "journeys/cas.yaml", 32, "steps[0].description.en", "blank_text"),
+    ("condition-bad-date", "journeys/cas.yaml", 33, "steps[0].applies_if", "invalid_date_literal"),
+    ("condition-count-non-group", "journeys/cas.yaml", 33, "steps[0].applies_if", "wrong_argument_type"),
+    ("condition-in-non-choice", "journeys/cas.yaml", 33, "steps[0].applies_if", "type_mismatch"),
     ("condition-later-question", "journeys/cas.yaml", 23, "questions[2].show_if", "later_question"),
-    ("condition-not-boolean", "journeys/cas.yaml", 32, "steps[0].applies_if", "not_a_condition"),
+    ("condition-not-boolean", "journeys/cas.yaml", 33, "steps[0].applies_if", "not_a_condition"),
     ("condition-syntax", "journeys/cas.yaml", 26, "questions[3].show_if", "condition_syntax"),
-    ("condition-type-mismatch", "journeys/cas.yaml", 32, "steps[0].applies_if", "type_mismatch"),
-    ("condition-unknown-option", "journeys/cas.yaml", 32, "steps[0].applies_if", "unknown_option"),
+    ("condition-type-mismatch", "journeys/cas.yaml", 33, "steps[0].applies_if", "type_mismatch"),
+    ("condition-unknown-option", "journeys/cas.yaml", 33, "steps[0].applies_if", "unknown_option"),
     ("condition-unknown-question", "journeys/cas.yaml", 26, "questions[3].show_if", "unknown_question"),
-    ("deadline-bad-condition", "journeys/cas.yaml", 33, "steps[0].deadline[0].if", "condition_syntax"),
-    ("deadline-misspelt-rule", "journeys/cas.yaml", 33, "steps[0].deadline.within_dayz", "unknown_field"),
-    ("deadline-two-rules", "journeys/cas.yaml", 33, "steps[0].deadline", "deadline_rule_count"),
-    ("deadline-unknown-question", "journeys/cas.yaml", 33, "steps[0].deadline.of", "unknown_question"),
+    ("deadline-bad-condition", "journeys/cas.yaml", 34, "steps[0].deadline[0].if", "condition_syntax"),
+    ("deadline-misspelt-rule", "journeys/cas.yaml", 34, "steps[0].deadline.within_dayz", "unknown_field"),
+    ("deadline-two-rules", "journeys/cas.yaml", 34, "steps[0].deadline", "deadline_rule_count"),
+    ("deadline-unknown-question", "journeys/cas.yaml", 34, "steps[0].deadline.of", "unknown_question"),
     ("duplicate-journey", "journeys/cas.yaml", 1, "id", "duplicate_journey"),
     ("duplicate-key", "journeys/cas.yaml", 19, "questions[1].type", "duplicate_key"),
     ("duplicate-key", "journeys/cas.yaml", 7, "anchor_date", "not_a_date_question"),
     ("duplicate-option", "journeys/cas.yaml", 15, "questions[0].options[1].value", "duplicate_id"),
     ("duplicate-question", "journeys/cas.yaml", 23, "questions[3].id", "duplicate_id"),
-    ("duplicate-step", "journeys/cas.yaml", 34, "steps[1].id", "duplicate_id"),
+    ("duplicate-step", "journeys/cas.yaml", 35, "steps[1].id", "duplicate_id"),
     ("group-without-item-label", "journeys/cas.yaml", 28, "questions[4].type", "missing_item_label"),
     ("group-without-questions", "journeys/cas.yaml", 28, "questions[4].type", "group_without_questions"),
     ("invalid-audience", "journeys/cas.yaml", 3, "audience", "invalid_value"),
@@ -56,28 +56,33 @@ EXPECTED = [
     ("organisations-not-in-french", "journeys/organisations.yaml", 1, "languages", "missing_french"),
     ("organisations-unknown-field", "journeys/organisations.yaml", 2, "extra", "unknown_field"),
     ("organisations-yaml-error", "journeys/organisations.yaml", 1, "", "yaml_syntax"),
-    ("partner-without-api", "journeys/cas.yaml", 37, "declaration.partners[0].organisation", "not_a_partner"),
-    ("source-bad-kind", "journeys/cas.yaml", 40, "declaration.partners[0].fields.date", "unknown_source"),
-    ("source-each-on-non-group", "journeys/cas.yaml", 40, "declaration.partners[0].fields.date", "unknown_source"),
-    ("source-unknown-item", "journeys/cas.yaml", 48, "declaration.partners[0].fields.date", "unknown_source"),
-    ("source-unknown-lookup", "journeys/cas.yaml", 40, "declaration.partners[0].fields.date", "unknown_source"),
-    ("source-unknown-sub-field", "journeys/cas.yaml", 40, "declaration.partners[0].fields.date", "unknown_source"),
+    ("partner-without-api", "journeys/cas.yaml", 38, "declaration.partners[0].organisation", "not_a_partner"),
+    ("source-bad-kind", "journeys/cas.yaml", 41, "declaration.partners[0].fields.date", "unknown_source"),
+    ("source-each-on-non-group", "journeys/cas.yaml", 41, "declaration.partners[0].fields.date", "unknown_source"),
+    ("source-unknown-item", "journeys/cas.yaml", 49, "declaration.partners[0].fields.date", "unknown_source"),
+    ("source-unknown-lookup", "journeys/cas.yaml", 41, "declaration.partners[0].fields.date", "unknown_source"),
+    ("source-unknown-sub-field", "journeys/cas.yaml", 41, "declaration.partners[0].fields.date", "unknown_source"),
     ("reserved-question-id", "journeys/cas.yaml", 23, "questions[3].id", "reserved_id"),
-    ("step-deadline-without-reference", "journeys/cas.yaml", 32, "steps[0].deadline", "missing_field"),
+    ("step-deadline-without-reference", "journeys/cas.yaml", 33, "steps[0].deadline", "missing_field"),
     ("unexpected-language", "journeys/cas.yaml", 22, "questions[2].label.es", "unexpected_language"),
     ("unknown-field", "journeys/cas.yaml", 22, "questions[2].colour", "unknown_field"),
     ("unknown-organisation", "journeys/cas.yaml", 29, "steps[0].organisation", "unknown_organisation"),
-    ("unknown-partner", "journeys/cas.yaml", 37, "declaration.partners[0].organisation", "unknown_organisation"),
-    ("unknown-source", "journeys/cas.yaml", 40, "declaration.partners[0].fields.date", "unknown_source"),
+    ("unknown-partner", "journeys/cas.yaml", 38, "declaration.partners[0].organisation", "unknown_organisation"),
+    ("unknown-source", "journeys/cas.yaml", 41, "declaration.partners[0].fields.date", "unknown_source"),
     ("unreachable-chain", "journeys/cas.yaml", 30, "questions[4].show_if", "unreachable_question"),
     ("unreachable-chain", "journeys/cas.yaml", 34, "questions[5].show_if", "unreachable_question"),
     ("unreachable-contradiction", "journeys/cas.yaml", 26, "questions[3].show_if", "unreachable_question"),
     ("unreachable-item-question", "journeys/cas.yaml", 38, "questions[4].questions[1].show_if", "unreachable_question"),
-    ("unreachable-step", "journeys/cas.yaml", 32, "steps[0].applies_if", "unreachable_step"),
+    ("unreachable-step", "journeys/cas.yaml", 33, "steps[0].applies_if", "unreachable_step"),
     ("version-zero", "journeys/cas.yaml", 2, "version", "out_of_range"),
     ("wrong-type", "journeys/cas.yaml", 2, "version", "wrong_type"),
     ("yaml-syntax", "journeys/cas.yaml", 19, "", "yaml_syntax"),
     ("yesno-with-options", "journeys/cas.yaml", 24, "questions[2].options", "unexpected_options"),
+    ("partner-send-if-unknown-question", "journeys/cas.yaml", 40, "declaration.partners[0].send_if", "unknown_question"),
+    ("partner-send-if-unreachable", "journeys/cas.yaml", 40, "declaration.partners[0].send_if", "unreachable_partner"),
+    ("duplicate-partner", "journeys/cas.yaml", 42, "declaration.partners[1].organisation", "duplicate_id"),
+    ("step-when-unknown", "journeys/cas.yaml", 30, "steps[0].when", "invalid_value"),
+    ("deadline-without-kind", "journeys/cas.yaml", 34, "steps[0].deadline.kind", "missing_field"),
 ]
 
 
@@ -188,6 +193,24 @@ def test_an_archived_definition_compiles_from_data():
         compile_definition(data, catalog.organisations)
     assert [(e.file, e.field, e.code) for e in raised.value.errors] == [
         ("exemple@v1", "steps[0].organisation", "unknown_organisation")]
+
+
+def test_a_definition_archived_before_phases_still_compiles():
+    catalog = load_catalog(FIXTURE)
+    data = catalog.get("exemple").journey.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for step in data["steps"]:
+        step.pop("when")
+        for rule in step.get("deadline") if isinstance(step.get("deadline"), list) else [step.get("deadline")]:
+            if rule:
+                rule.pop("kind")
+    archived = compile_definition(data, catalog)
+    assert {s.when for s in archived.steps} == {"ce-mois-ci"}
+    assert archived.step("declarer").deadline.kind == "legal"
+
+
+def test_partner_conditions_are_compiled(tmp_path):
+    journey = load_catalog(FIXTURE).get("exemple")
+    assert set(journey.partner_conditions) == {p.organisation for p in journey.declaration.partners}
 
 
 def test_translations_work_without_compiled_catalogue(tmp_path, monkeypatch):

@@ -23,11 +23,11 @@ def test_steps_are_grouped_with_real_dates(rclient):
     page = result_page(rclient)
     assert page.h1.get_text(strip=True).startswith("Votre parcours")
     headings = [s.h2.get_text(strip=True) for s in page.select("section.parcours-plan-group")]
-    assert headings == ["Avant l’événement", "Dans les 30 jours", "Plus tard", "Sans échéance"]
-    assert step_ids(page.find(id="plan-before")) == ["preparer-arrivee"]
-    assert step_ids(page.find(id="plan-within_30_days")) == ["declarer-naissance"]
-    assert step_ids(page.find(id="plan-later")) == ["carte-soleil"]
-    assert step_ids(page.find(id="plan-no_deadline")) == ["place-garderie"]
+    assert headings == ["Avant", "Ce mois-ci", "Dans les premiers mois", "Plus tard"]
+    assert step_ids(page.find(id="plan-avant")) == ["preparer-arrivee"]
+    assert step_ids(page.find(id="plan-ce-mois-ci")) == ["declarer-naissance"]
+    assert step_ids(page.find(id="plan-premiers-mois")) == ["carte-soleil"]
+    assert step_ids(page.find(id="plan-plus-tard")) == ["place-garderie"]
 
     declare = page.find(id="step-declarer-naissance")
     assert "Date limite : 27 mars 2026" in declare.get_text(" ", strip=True)
@@ -37,7 +37,19 @@ def test_steps_are_grouped_with_real_dates(rclient):
     assert declare.find(class_="parcours-tag") is None  # 26 days left: not urgent
 
     # organisation's site when the step has no page of its own
-    assert page.find(id="step-carte-soleil").find("a", href="https://www.ramq.gouv.qc.ca/fr") is not None
+    card = page.find(id="step-carte-soleil")
+    assert card.find("a", href="https://www.ramq.gouv.qc.ca/fr") is not None
+    # a suggested date is labelled as such, never as a deadline
+    assert "Date suggérée : 25 mai 2026" in card.get_text(" ", strip=True)
+    assert "Date limite" not in card.get_text(" ", strip=True)
+
+
+def test_a_suggested_date_that_has_passed_is_neither_urgent_nor_overdue(rclient):
+    answer_all(rclient, day="2025-11-01")  # the card's suggested date, 2026-02-01, has passed
+    page = result_page(rclient)
+    card = page.find(id="step-carte-soleil")
+    assert card.find(class_="parcours-tag") is None
+    assert "La date suggérée était le 1er février 2026" in card.get_text(" ", strip=True)
 
 
 def test_because_line_names_the_answers_that_made_the_step_apply(rclient):
@@ -97,7 +109,9 @@ def test_calendar_file_holds_the_dated_steps(rclient):
     assert body.count("BEGIN:VEVENT") == 3  # the three dated steps; undated ones are left out
     assert "DTSTART;VALUE=DATE:20260327\r\n" in body
     assert "DTEND;VALUE=DATE:20260328\r\n" in body
-    assert "SUMMARY:Déclarer la naissance\r\n" in body
+    assert "SUMMARY:Déclarer la naissance (Date limite)\r\n" in body
+    assert "SUMMARY:Inscrire l'enfant à la RAMQ (Date suggérée)" in body.replace("\r\n ", "")
+    assert "DESCRIPTION:Date limite : 27 mars 2026" in body.replace("\r\n ", "")
     assert "Garderie" not in body and "garderie" not in body
 
 
@@ -109,7 +123,7 @@ def test_result_in_english(rclient):
     declare = page.find(id="step-declarer-naissance").get_text(" ", strip=True)
     assert "Deadline: March 27, 2026" in declare
     assert "Because you answered:" in declare
-    assert [s.h2.get_text(strip=True) for s in page.select("section.parcours-plan-group")][0] == "Before the event"
+    assert [s.h2.get_text(strip=True) for s in page.select("section.parcours-plan-group")][0] == "Before"
 
 
 def test_changing_answers_after_the_plan_updates_it(rclient):
