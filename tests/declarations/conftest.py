@@ -151,10 +151,12 @@ def make_citizen(app, email="ana@example.ca", sin=CITIZEN_SIN) -> int:
 
 
 def make_run(app, user_id, answers=None, journey_id="devenir-parent", status="completed") -> str:
+    from app.catalog import get_journey
     from app.runner.models import Run
 
     with app.app_context():
-        run = Run(journey_id=journey_id, journey_version=2, answers=dict(answers or BIRTH_ANSWERS),
+        version = get_journey(journey_id).version  # the run pins the journey's current version
+        run = Run(journey_id=journey_id, journey_version=version, answers=dict(answers or BIRTH_ANSWERS),
                   status=status, user_id=user_id)
         db.session.add(run)
         db.session.commit()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-REAL_JOURNEYS = {"devenir-parent", "demenager", "deces-proche", "demarrer-entreprise"}
+REAL_JOURNEYS = {"devenir-parent", "demenager", "deces-proche", "demarrer-entreprise",
+                 "s-installer-au-quebec", "perdre-son-autonomie", "se-marier", "se-separer"}
 
 
 def page_of(response) -> BeautifulSoup:
