@@ -96,3 +96,26 @@ def test_quitter_rapidement_leaves_for_a_weather_site_without_javascript(no_js_p
     with no_js_page.expect_navigation():
         link.click()
     assert no_js_page.url.startswith("https://meteo.gc.ca/")
+
+
+@pytest.mark.parametrize("journey_id, words", [("se-separer", "divorce"), ("perdre-son-autonomie", "caregiver")])
+def test_the_new_journeys_read_in_english(journey_id, words, english_page, live_server, page_checker,
+                                          assert_no_axe_violations):
+    journey = definition(live_server.app.extensions["catalog"].get(journey_id))
+    scenario = load_scenarios(journey_id)[0]
+    live_server.app.config["TODAY"] = scenario.today
+    try:
+        citizen = Citizen(english_page, live_server.url, journey,
+                          on_page=lambda p: page_checker(p.content(), csrf_enabled=True, where=p.url))
+        citizen.complete(scenario.answers, search=words)
+        assert_no_axe_violations(english_page)
+    finally:
+        live_server.app.config.pop("TODAY", None)
+    assert english_page.locator("html").get_attribute("lang") == "en"
+    shown = plan_on_page(english_page)
+    titles = {step.id: step.title["en"] for step in journey.steps}
+    assert sorted(shown) == sorted(step_id for step_id, _ in scenario.expected_steps)
+    for step_id in shown:
+        assert titles[step_id] in shown[step_id]
+    if journey.quick_exit:
+        assert english_page.locator("#quick-exit-link").inner_text().strip() == "Leave quickly"
