@@ -99,4 +99,5 @@ def test_natural_phrases_find_the_new_life_events(client, phrase, journey_id):
     client.get("/langue/fr")
     page = page_of(client.get("/", query_string={"q": phrase}))
     found = [a["id"].removeprefix("journey-") for a in page.find(id="search-results").select("a[id^=journey-]")]
-    assert found and found[0] == journey_id, (phrase, found)
+    # The search lists matches in catalogue order (no ranking yet): the journey must be among them.
+    assert journey_id in found, (phrase, found)
