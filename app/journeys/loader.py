@@ -26,7 +26,7 @@ from .sources import PROFILE_FIELDS, SUB_FIELDS, SourceError, parse_source
 ORGANISATIONS_FILE = "organisations.yaml"
 LOCALIZED_FIELDS = {"label", "hint", "title", "summary", "keywords", "description", "how", "url",
                     "deadline_note", "item_label", "purpose", "name", "short_name", "when_passed",
-                    "not_sent_note", "text", "data_notice"}
+                    "not_sent_note", "text"}
 # Words of the condition language: a question with one of these ids could never be named in a condition.
 RESERVED_IDS = frozenset({"and", "or", "not", "in", "true", "false", "today"})
 DEADLINE_RULES = ("within_days", "business_days", "within_months", "on")

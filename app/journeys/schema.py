@@ -137,8 +137,6 @@ class Declaration(Strict):
     kind: Literal["naissance", "changement_adresse", "deces", "installation", "perte_autonomie", "union",
                   "separation"]
     partners: list[DeclarationPartner] = Field(min_length=1)
-    data_notice: Optional[LocalizedText] = Field(
-        None, description="Whose data the declaration carries and on what basis; shown on the review page.")
     notices: list[DeclarationNotice] = Field(default_factory=list)
 
 

@@ -13,6 +13,11 @@ from tests.declarations.conftest import make_citizen, make_run
 SCENARIOS = Path(__file__).resolve().parents[2] / "journeys" / "tests"
 
 
+def notices(page: BeautifulSoup) -> str:
+    """The declaration notices the page shows (texts from the journey file), as one text."""
+    return " ".join(n.get_text(" ", strip=True) for n in page.select("[id^=declaration-notice-]"))
+
+
 def review_page(app, client, journey_id: str, scenario: str) -> BeautifulSoup:
     from app.auth.testing import login
 
@@ -31,8 +36,8 @@ def review_page(app, client, journey_id: str, scenario: str) -> BeautifulSoup:
 
 def test_a_caregiver_sees_whose_data_is_sent_and_on_what_basis(app, client):
     page = review_page(app, client, "perdre-son-autonomie", "01-fille-pour-sa-mere-vers-chsld")
-    notice = page.find(id="declaration-data-notice").get_text(" ", strip=True)
-    assert "porte sur la personne qui change de milieu de vie" in notice
+    notice = notices(page)
+    assert "Cette déclaration porte sur votre proche" in notice
     assert "autorisation de votre proche" in notice
     basis = page.find(id="partner-cisss-declarant_basis").get_text(" ", strip=True)
     assert "mandataire ou son tuteur" in basis
@@ -51,9 +56,15 @@ def test_without_a_basis_nothing_about_the_relative_is_offered(app, client):
 def test_the_separation_declaration_keeps_the_quick_exit_and_names_no_one_else(app, client):
     page = review_page(app, client, "se-separer", "01-mariee-en-danger-enfants")
     assert page.find(id="quick-exit-link")["href"] == "https://meteo.gc.ca/"
-    assert "ne nomme pas votre ex-conjoint" in page.find(id="declaration-data-notice").get_text()
+    assert "ne nomme pas votre ex-conjoint" in notices(page)
     offered = sorted(box["name"] for box in page.select("input[name^=consent-]"))
     assert offered == ["consent-arc", "consent-ramq", "consent-retraite-quebec", "consent-revenu-quebec"]
+
+
+def test_the_union_declaration_says_it_carries_the_spouses_data(app, client):
+    page = review_page(app, client, "se-marier", "03-apres-la-celebration")
+    assert "ceux de votre conjoint" in notices(page)
+    assert "Roy" in page.find(id="partner-ramq-spouse_family_name").get_text()
 
 
 def test_the_union_declaration_waits_for_the_ceremony(app, client):

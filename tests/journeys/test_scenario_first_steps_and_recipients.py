@@ -79,7 +79,7 @@ def test_each_new_journey_has_six_scenarios_stating_first_steps_and_recipients(j
 @pytest.mark.parametrize("journey_id", NEW_JOURNEYS)
 def test_each_new_journey_is_complete_content(catalog, journey_id):
     """8 to 15 questions, at least 12 steps, each with a phase and an official source; a declaration
-    that says whose data it carries."""
+    with a notice saying whose data it carries."""
     journey = catalog.get(journey_id)
     questions = [q for q in journey.questions]
     assert 8 <= len(questions) <= 15
@@ -87,7 +87,7 @@ def test_each_new_journey_is_complete_content(catalog, journey_id):
     for step in journey.steps:
         assert step.when and step.sources, step.id
         assert all(source.url.startswith("https://") for source in step.sources)
-    assert journey.declaration is not None and journey.declaration.data_notice
+    assert journey.declaration is not None and journey.declaration.notices
 
 
 def test_a_caregiver_without_a_basis_sends_nothing_about_their_relative(catalog):
