@@ -39,6 +39,22 @@ FIELD_LABELS = {
     # changement_adresse_entreprise
     "neq": N_("Québec enterprise number (NEQ)"),
     "business_name": N_("Name of the business"),
+    # installation, perte_autonomie, union, separation (fields not already named above)
+    "arrival_date": N_("Date of arrival in Québec"),
+    "previous_residence": N_("Where you come from"),
+    "immigration_status": N_("Status in Canada"),
+    "person_given_names": N_("Given names of the person"),
+    "person_family_name": N_("Family name of the person"),
+    "person_birth_date": N_("Date of birth of the person"),
+    "new_living_setting": N_("New place to live"),
+    "declarant_basis": N_("On what basis you declare for this person"),
+    "spouse_given_names": N_("Spouse's given names"),
+    "spouse_family_name": N_("Spouse's family name"),
+    "spouse_birth_date": N_("Spouse's date of birth"),
+    "union_type": N_("Type of union"),
+    "union_date": N_("Date of the union"),
+    "separation_date": N_("Date of the separation"),
+    "custody": N_("Children's custody"),
 }
 
 

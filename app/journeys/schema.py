@@ -164,7 +164,8 @@ class DeclarationNotice(Strict):
 
 
 class Declaration(Strict):
-    kind: Literal["naissance", "changement_adresse", "deces", "changement_adresse_entreprise"]
+    kind: Literal["naissance", "changement_adresse", "deces", "changement_adresse_entreprise", "installation",
+                  "perte_autonomie", "union", "separation"]
     partners: list[DeclarationPartner] = Field(min_length=1)
     notices: list[DeclarationNotice] = Field(default_factory=list)
 
@@ -184,6 +185,7 @@ class Journey(Strict):
     questions: list[Question] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1)
     declaration: Optional[Declaration] = None
+    quick_exit: bool = Field(False, description="Show a 'Quitter rapidement' link to a neutral site on every page.")
 
 
 class Organisation(Strict):

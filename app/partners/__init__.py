@@ -20,7 +20,7 @@ from app.partners.store import make_engine, prepare
 
 # Used when journeys/organisations.yaml cannot be read: the registries issue 4 names.
 DEFAULT_REGISTRIES = ("dec", "ramq", "retraite-quebec", "revenu-quebec", "arc", "service-canada", "rqap",
-                      "saaq", "elections-quebec", "mess", "registraire-entreprises", "cnesst")
+                      "saaq", "elections-quebec", "mess", "registraire-entreprises", "cnesst", "cisss")
 PREFIX = "/partenaires"
 # Declarations and look-ups are a few kilobytes: anything bigger is refused before it is read.
 MAX_BODY_BYTES = 64 * 1024

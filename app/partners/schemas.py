@@ -77,6 +77,54 @@ VOCABULARY: dict[str, dict[str, dict]] = {
         "effective_date": DATE,
     },
 }
+
+
+def _choice(*values: str) -> dict:
+    """A value taken from a journey question's options (the option value, never free text)."""
+    return {"type": "string", "enum": list(values)}
+
+
+# The four life events added with S'installer au Québec, Perdre son autonomie, Se marier and Se séparer.
+VOCABULARY.update({
+    "installation": {
+        "given_names": NAME,
+        "family_name": NAME,
+        "birth_date": DATE,
+        "sin": SIN,
+        "new_address": ADDRESS,
+        "arrival_date": DATE,
+        "previous_residence": _choice("autre_province", "hors_canada"),
+        "immigration_status": _choice("citoyen", "resident_permanent", "resident_temporaire", "personne_protegee"),
+    },
+    "perte_autonomie": {
+        "person_given_names": NAME,
+        "person_family_name": NAME,
+        "person_birth_date": DATE,
+        "new_living_setting": _choice("rpa", "chsld_ri", "ne_sais_pas"),
+        # Why the sender may declare for this person: their own authorisation or a recognised mandate.
+        "declarant_basis": _choice("autorisation", "representant"),
+    },
+    "union": {
+        "given_names": NAME,
+        "family_name": NAME,
+        "birth_date": DATE,
+        "sin": SIN,
+        "spouse_given_names": NAME,
+        "spouse_family_name": NAME,
+        "spouse_birth_date": DATE,
+        "union_type": _choice("mariage", "union_civile"),
+        "union_date": DATE,
+    },
+    "separation": {
+        "given_names": NAME,
+        "family_name": NAME,
+        "birth_date": DATE,
+        "sin": SIN,
+        "separation_date": DATE,
+        "custody": _choice("surtout_moi", "partagee", "surtout_autre", "pas_decide"),
+        "new_address": ADDRESS,
+    },
+})
 KINDS = tuple(VOCABULARY)
 
 _BIRTH_CHILD = ("child_given_names", "child_family_name", "child_birth_date")
@@ -107,6 +155,22 @@ ORGANISATION_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
                                                                     "effective_date"),
     ("revenu-quebec", "changement_adresse_entreprise"): ("neq", "new_address", "effective_date"),
     ("cnesst", "changement_adresse_entreprise"): ("neq", "business_name", "new_address", "effective_date"),
+    # installation, perte_autonomie, union, separation (S'installer au Québec, Perdre son autonomie, ...)
+    ("arc", "separation"): ("given_names", "family_name", "birth_date", "sin", "separation_date", "new_address",),
+    ("arc", "union"): ("given_names", "family_name", "birth_date", "sin", "spouse_given_names", "spouse_family_name", "spouse_birth_date", "union_type", "union_date",),
+    ("cisss", "perte_autonomie"): ("person_given_names", "person_family_name", "person_birth_date", "new_living_setting", "declarant_basis",),
+    ("elections-quebec", "installation"): ("given_names", "family_name", "birth_date", "new_address", "arrival_date",),
+    ("ramq", "installation"): ("given_names", "family_name", "birth_date", "new_address", "arrival_date", "previous_residence", "immigration_status",),
+    ("ramq", "perte_autonomie"): ("person_given_names", "person_family_name", "person_birth_date", "new_living_setting", "declarant_basis",),
+    ("ramq", "separation"): ("given_names", "family_name", "birth_date", "separation_date", "custody", "new_address",),
+    ("ramq", "union"): ("given_names", "family_name", "birth_date", "spouse_given_names", "spouse_family_name", "spouse_birth_date", "union_type", "union_date",),
+    ("retraite-quebec", "installation"): ("given_names", "family_name", "birth_date", "sin", "new_address", "arrival_date", "immigration_status",),
+    ("retraite-quebec", "separation"): ("given_names", "family_name", "birth_date", "sin", "separation_date", "custody", "new_address",),
+    ("retraite-quebec", "union"): ("given_names", "family_name", "birth_date", "sin", "spouse_given_names", "spouse_family_name", "spouse_birth_date", "union_type", "union_date",),
+    ("revenu-quebec", "installation"): ("given_names", "family_name", "birth_date", "sin", "new_address", "arrival_date", "previous_residence",),
+    ("revenu-quebec", "perte_autonomie"): ("person_given_names", "person_family_name", "person_birth_date", "new_living_setting", "declarant_basis",),
+    ("revenu-quebec", "separation"): ("given_names", "family_name", "birth_date", "sin", "separation_date", "new_address",),
+    ("saaq", "installation"): ("given_names", "family_name", "birth_date", "new_address", "arrival_date", "previous_residence",),
 }
 
 
@@ -116,16 +180,6 @@ def accepted_kinds(organisation: str) -> list[str]:
 
 def accepted_fields(organisation: str, kind: str) -> tuple[str, ...]:
     return ORGANISATION_FIELDS.get((organisation, kind), ())
-
-# Without these a declaration of that kind cannot be acted on by anyone.
-REQUIRED_BY_KIND = {
-    "naissance": ["child_birth_date"],
-    "changement_adresse": ["new_address"],
-    "deces": ["deceased_family_name", "death_date"],
-    "changement_adresse_entreprise": ["neq", "new_address"],
-}
-# A registry that needs more than the kind's minimum says so here: (organisation, kind) -> fields.
-EXTRA_REQUIRED: dict[tuple[str, str], list[str]] = {}
 
 
 def required_fields(organisation: str, kind: str) -> list[str]:

@@ -21,9 +21,12 @@ def init_app(app) -> None:
     from app.runner.blueprint import bp
     from app.runner.display import localized
     from app.runner.navigation import MAX_URLS, URLS
+    from app.runner.quick_exit import quick_exit_shown, quick_exit_url
 
     app.url_map.converters.setdefault("slug", SlugConverter)
     app.url_map.converters.setdefault("ident", IdentConverter)
     app.add_template_filter(localized, "localized")
+    app.add_template_global(quick_exit_shown, "quick_exit_shown")
+    app.add_template_global(quick_exit_url, "quick_exit_url")
     app.register_blueprint(bp)
     app.extensions[URLS] = LRU(MAX_URLS)

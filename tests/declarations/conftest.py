@@ -157,6 +157,7 @@ def make_citizen(app, email="ana@example.ca", sin=CITIZEN_SIN) -> int:
 
 
 def make_run(app, user_id, answers=None, journey_id="devenir-parent", status="completed") -> str:
+    from app.catalog import get_journey
     from app.runner.models import Run
 
     from app.catalog import get_journey

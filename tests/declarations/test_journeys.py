@@ -58,7 +58,10 @@ def test_real_answers_make_declarations_the_registries_accept(app, client, make_
             assert page.find(id="declaration-form") is None
             return
         # Each organisation is either offered or explained (what is missing, how to reach it instead).
-        assert len(boxes) + len(page.select(".parcours-declaration-blocked")) == len(sections) > 0
+        assert len(boxes) + len(page.select(".parcours-declaration-blocked")) == len(sections)
+        expected = yaml.safe_load(scenario.read_text(encoding="utf-8")).get("recipients")
+        if expected is not None:  # the organisations the scenario says the declaration goes to
+            assert sorted(box.removeprefix("consent-") for box in boxes) == sorted(expected), scenario.name
         if not boxes:
             return
         form = {"fingerprint": page.find("input", attrs={"name": "fingerprint"})["value"], "attestation": "oui"}
