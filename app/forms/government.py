@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.core import audit, crypto
 from app.core.db import db, utcnow
 from app.forms.lookups import LookupResult, look_up
-from app.forms.models import FOUND, UNAVAILABLE, GovernmentRead
+from app.forms.models import FOUND, UNAVAILABLE, FormDraft, GovernmentRead
 from app.forms.registry import all_forms, organisation
 
 NO_IDENTITY = "no_identity"  # the profile lacks what a registry needs to find the person
@@ -115,7 +115,7 @@ def consult(user_id: int, profile: dict, wanted: dict[str, list[str]]) -> dict[s
     return statuses
 
 
-def _recently_read(user_id: int, seconds: float) -> dict[str, GovernmentRead]:
+def _recently_read(user_id: int, seconds: float) -> dict[str, "_RecentRead"]:
     """organisation -> the reads (with data or "holds nothing") made less than `seconds` ago."""
     since = utcnow() - timedelta(seconds=seconds)
     rows = db.session.execute(select(GovernmentRead).filter_by(user_id=user_id)).scalars()
@@ -167,8 +167,6 @@ def forget(user_id: int) -> None:
 
 def reencrypt_all() -> int:
     """Move every government read and sensitive draft value to the current key; returns how many moved."""
-    from app.forms.models import FormDraft
-
     moved = 0
     for row in db.session.execute(select(GovernmentRead)).scalars():
         if row.data_encrypted and crypto.needs_rotation(row.data_encrypted):

@@ -131,6 +131,14 @@ def test_profile_download_my_data_then_delete_the_account(page, live_server, ass
     email = unique_email()
     register(page, live_server, assert_page_ok, email)
     page.goto(live_server("/mon-dossier/profil"))
+    page.fill("#sin", "130 692 544")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    # a NAS is kept only for a confirmed address: the page says so, and how
+    assert "Confirmez votre adresse courriel avant d'ajouter ce numéro" in page.locator("#error-summary").inner_text()
+    assert_page_ok(page)
+    page.goto(link_in_mail(mail_dir))
+    page.goto(live_server("/mon-dossier/profil"))
     assert_page_ok(page)
     page.fill("#family_name", "Tremblay")
     page.fill("#address-postal_code", "H2X 1Y")
