@@ -182,6 +182,21 @@ def accepted_fields(organisation: str, kind: str) -> tuple[str, ...]:
     return ORGANISATION_FIELDS.get((organisation, kind), ())
 
 
+# Without these a declaration of that kind cannot be acted on by anyone.
+REQUIRED_BY_KIND = {
+    "naissance": ["child_birth_date"],
+    "changement_adresse": ["new_address"],
+    "deces": ["deceased_family_name", "death_date"],
+    "changement_adresse_entreprise": ["neq", "new_address"],
+    "installation": ["new_address", "arrival_date"],
+    "perte_autonomie": ["person_family_name", "person_birth_date", "new_living_setting"],
+    "union": ["union_type", "union_date"],
+    "separation": ["separation_date"],
+}
+# A registry that needs more than the kind's minimum says so here: (organisation, kind) -> fields.
+EXTRA_REQUIRED: dict[tuple[str, str], list[str]] = {}
+
+
 def required_fields(organisation: str, kind: str) -> list[str]:
     """The fields a registry refuses a declaration without (part of its published contract)."""
     return REQUIRED_BY_KIND[kind] + EXTRA_REQUIRED.get((organisation, kind), [])
