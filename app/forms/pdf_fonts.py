@@ -60,7 +60,7 @@ def font_for(text: str) -> str | None:
 def unprintable(text: str) -> list[str]:
     """The characters of `text` that keep it from printing in one font (none when it prints)."""
     needed = _needed(text)
-    if not needed or font_for(text) is not None:
-        return []
+    if not needed or not _families() or font_for(text) is not None:
+        return []  # no font of the stack installed (`make fonts`): WeasyPrint falls back to what there is
     best = max((points for _, points in _families()), key=lambda points: len(needed & points), default=frozenset())
     return sorted(chr(point) for point in needed - best)

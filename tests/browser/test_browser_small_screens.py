@@ -92,3 +92,10 @@ def test_every_page_title_is_unique_over_all_the_journeys(phone_page, live_serve
     shared = {title: sorted(addresses) for title, addresses in titles.items()
               if len({address.split("?")[0] for address in addresses}) > 1 and "imprimer" not in "".join(addresses)}
     assert not shared, "titles shared by different pages:\n  " + "\n  ".join(f"{t!r}: {a}" for t, a in shared.items())
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=je+d%C3%A9m%C3%A9nage", "/connexion", "/inscription", "/mot-de-passe-oublie",
+                                  "/confidentialite", "/parcours/inconnu"])
+def test_other_pages_do_not_scroll_sideways_on_a_small_phone(phone_page, live_server, path):
+    phone_page.goto(live_server(path))
+    assert overflow(phone_page) is None, f"{path}: {overflow(phone_page)}"

@@ -60,6 +60,7 @@ ROUTE_INVENTORY = {
     "GET /mon-dossier/mes-donnees.json dossier.my_data_json",
     "GET,POST /mon-dossier/parcours/<uuid:run_id> dossier.run_plan",
     "GET /mon-dossier/parcours/<uuid:run_id>/reprendre dossier.resume",
+    "GET,POST /mon-dossier/parcours/<uuid:run_id>/supprimer dossier.delete_run",
     "GET,POST /mon-dossier/profil dossier.profile",
     "GET,POST /mon-dossier/supprimer dossier.delete_account",
     # the déclaration unique (app/declarations/)
