@@ -1,11 +1,12 @@
 """`flask run-all`: Parcours laid out as production runs it, on one machine, for `make run`.
 
-Three processes, each its own process group:
+Four processes, each its own process group:
 - the portal: gunicorn with `gunicorn.conf.py`, serving `app.wsgi:application` on HOST:PORT;
 - the partner registries: gunicorn serving `app.partners.wsgi:application` on the next port;
-- one delivery worker: `flask deliveries work`, posting to those registries.
+- one delivery worker: `flask deliveries work`, posting to those registries;
+- the retention purge: `flask retention run` (gunicorn workers run no background service).
 
-Ctrl-C (or SIGTERM) stops all three and exits 0; if one of them dies, the others are stopped and
+Ctrl-C (or SIGTERM) stops them all and exits 0; if one of them dies, the others are stopped and
 the command exits 1. Unless PARTNERS_BASE_URL is set explicitly, the portal and the worker are
 given the registries' actual address: a portal on port 5055 never posts declarations (with a
 social insurance number) to whatever listens on port 5000.
@@ -38,7 +39,7 @@ class Process:
 
 def layout(host: str, port: int, partners_port: int, *, explicit_partners_url: str | None = None,
            bin_dir: Path | None = None) -> list[Process]:
-    """The three processes of a local start, in start order (registries first: the others call them)."""
+    """The processes of a local start, in start order (registries first: the others call them)."""
     bin_dir = bin_dir or Path(sys.executable).parent
     partners_url = explicit_partners_url or partners_base_url(host, partners_port)
     env = {"PARCOURS_PARTNERS_BASE_URL": partners_url, "HOST": host, "PORT": str(port)}
@@ -49,6 +50,7 @@ def layout(host: str, port: int, partners_port: int, *, explicit_partners_url: s
         Process("portal", [str(bin_dir / "gunicorn"), "--config", str(PROJECT_ROOT / "gunicorn.conf.py"),
                            "--bind", f"{host}:{port}", "--chdir", str(PROJECT_ROOT), "app.wsgi:application"], env),
         Process("deliveries", [str(bin_dir / "flask"), "--app", "app", "deliveries", "work"], env),
+        Process("retention", [str(bin_dir / "flask"), "--app", "app", "retention", "run"], env),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Commands: `flask reminders send`, `flask retention purge`, `flask dossier reencrypt`."""
+"""Commands: `flask reminders send`, `flask retention purge|run`, `flask dossier reencrypt`."""
 from __future__ import annotations
 
 from datetime import date
@@ -31,6 +31,26 @@ def purge_command(days: int | None):
     from app.dossier.privacy import purge_anonymous_runs
 
     click.echo(f"retention: {purge_anonymous_runs(days)} anonymous run(s) deleted")
+
+
+@retention_cli.command("run")
+def run_command():
+    """Purge now, then every RETENTION_PURGE_INTERVAL_SECONDS until SIGTERM/SIGINT: the purge as a
+    process of its own (`make run` starts it beside the portal, whose gunicorn workers run no
+    background service)."""
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from app.dossier.retention import retention_service
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo("retention: purging every "
+               f"{current_app.config['RETENTION_PURGE_INTERVAL_SECONDS']} s", err=True)
+    retention_service(current_app._get_current_object(), stop)
 
 
 @dossier_cli.command("reencrypt")

@@ -29,7 +29,7 @@ def test_make_run_on_another_port_serves_there():
 
 def test_each_process_posts_to_the_registries_of_the_port_served():
     processes = {p.name: p for p in layout("127.0.0.1", 5055, 5056)}
-    assert set(processes) == {"portal", "registries", "deliveries"}
+    assert set(processes) == {"portal", "registries", "deliveries", "retention"}
     for process in processes.values():
         assert process.env["PARCOURS_PARTNERS_BASE_URL"] == "http://127.0.0.1:5056/partenaires"
         assert not any("5000" in part for part in process.command)
@@ -37,6 +37,8 @@ def test_each_process_posts_to_the_registries_of_the_port_served():
     assert "app.wsgi:application" in processes["portal"].command
     assert "127.0.0.1:5056" in processes["registries"].command
     assert processes["deliveries"].command[-2:] == ["deliveries", "work"]
+    # The privacy page promises the purge: gunicorn workers run no background service, so it has its own process.
+    assert processes["retention"].command[-2:] == ["retention", "run"]
 
 
 def test_a_wildcard_bind_is_reached_on_loopback():
@@ -82,7 +84,7 @@ def _free_port_pair() -> int:
     pytest.skip("no two free consecutive ports")
 
 
-def test_run_all_serves_three_processes_and_stops_them_on_ctrl_c(tmp_path):
+def test_run_all_serves_four_processes_and_stops_them_on_ctrl_c(tmp_path):
     port = _free_port_pair()
     env = {**os.environ, "PARCOURS_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'portal.db'}",
            "PARCOURS_PARTNERS_DATABASE_URL": f"sqlite:///{tmp_path / 'partners.db'}", "FLASK_APP": "app",
@@ -103,7 +105,7 @@ def test_run_all_serves_three_processes_and_stops_them_on_ctrl_c(tmp_path):
                 time.sleep(0.3)
         assert (portal, registries) == (200, 200)
         children = Path(f"/proc/{supervisor.pid}/task/{supervisor.pid}/children").read_text().split()
-        assert len(children) == 3
+        assert len(children) == 4
         supervisor.send_signal(signal.SIGINT)
         assert supervisor.wait(timeout=60) == 0
         output = supervisor.stdout.read()
