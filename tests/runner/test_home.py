@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-REAL_JOURNEYS = {"devenir-parent", "demenager", "deces-proche", "demarrer-entreprise"}
+REAL_JOURNEYS = {"devenir-parent", "demenager", "deces-proche", "demarrer-entreprise",
+                 "embaucher-premier-employe", "demenager-entreprise", "fermer-entreprise"}
 
 
 def page_of(response) -> BeautifulSoup:

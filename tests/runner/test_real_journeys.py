@@ -8,7 +8,8 @@ from bs4 import BeautifulSoup
 
 from app.catalog import get_journey
 
-REAL_JOURNEYS = ["devenir-parent", "demenager", "deces-proche", "demarrer-entreprise"]
+REAL_JOURNEYS = ["devenir-parent", "demenager", "deces-proche", "demarrer-entreprise",
+                 "embaucher-premier-employe", "demenager-entreprise", "fermer-entreprise"]
 QUESTION = re.compile(r"/parcours/(?P<journey>[a-z0-9-]+)/questions/(?P<group>[a-z0-9_]+)(?:/(?P<index>\d+)/(?P<item>[a-z0-9_]+))?")
 
 
