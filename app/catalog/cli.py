@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from app.core.config import Config
 from app.journeys.errors import DefinitionErrors
+from app.journeys.lint import lint_catalog
 from app.journeys.loader import load_catalog
 from app.journeys.schema import Journey, OrganisationsFile
 
@@ -26,14 +27,22 @@ def journeys() -> None:
 @journeys.command("check")
 @click.option("--dir", "directory", default=Config.JOURNEYS_DIR, type=click.Path(file_okay=False))
 @click.option("--lang", default="fr", type=click.Choice(["fr", "en"]))
-def check(directory: str, lang: str) -> None:
-    """List every error in the journey files; exit 1 if there is any."""
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check(directory: str, lang: str, strict: bool) -> None:
+    """List every error in the journey files (exit 1), then the content warnings: steps without
+    a source, sources checked over a year ago, sentences over 25 words, hints that repeat."""
     try:
         catalog = load_catalog(Path(directory))
     except DefinitionErrors as errors:
         click.echo(errors.format(lang), err=True)
         raise SystemExit(1)
-    click.echo(f"{len(catalog.journeys)} journeys OK: {', '.join(sorted(catalog.journeys))}")
+    warnings = lint_catalog(catalog, Path(directory))
+    for warning in warnings:
+        click.echo(f"warning: {warning.format(lang)}", err=True)
+    click.echo(f"{len(catalog.journeys)} journeys OK: {', '.join(sorted(catalog.journeys))}"
+               + (f" ({len(warnings)} warnings)" if warnings else ""))
+    if strict and warnings:
+        raise SystemExit(1)
 
 
 @journeys.command("schema")

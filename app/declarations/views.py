@@ -80,6 +80,7 @@ def review(journey_id: str):
     offered = [offer for offer in offers if offer.can_send]
     context = {"journey": journey, "offers": offers, "fingerprint": reviewing.fingerprint(offers),
                "not_sent": reviewing.not_sent(journey, organisations, current, today()),
+               "notices": journey.declaration_notices(current, today()),
                "profile_gaps": reviewing.profile_gaps(offers),
                "errors": {}, "consented": set(), "attested": False, "notice": None}
     if request.method == "GET":

@@ -26,6 +26,8 @@ class PlannedStep:
     deadline: date | None
     overdue: bool
     status: str | None  # done | not_applicable | None (to do)
+    passed: bool = False  # the date is before today; a passed suggested date is no longer "coming"
+    kind: str | None = None  # legal | suggested
 
 
 @dataclass
@@ -89,6 +91,8 @@ def run_view(run, today: date) -> RunView:
             deadline=planned.deadline,
             overdue=planned.overdue,
             status=ticks.get(planned.step.id),
+            passed=planned.passed,
+            kind=planned.kind,
         ))
     return view
 
@@ -131,9 +135,11 @@ class Upcoming:
 
 
 def upcoming(user, today: date, days: int = UPCOMING_DAYS, views: list[RunView] | None = None) -> list[Upcoming]:
-    """Open steps due within `days` (and every overdue one), overdue first, then by date."""
+    """Open steps due within `days` (and every overdue one), overdue first, then by date.
+    A suggested date that has passed is not overdue and no longer coming: it is left out."""
     views = views if views is not None else [run_view(run, today) for run in user_runs(user)]
     horizon = today + timedelta(days=days)
     items = [Upcoming(view, step) for view in views for step in view.open_steps
-             if step.deadline is not None and step.deadline <= horizon]
+             if step.deadline is not None and step.deadline <= horizon
+             and not (step.passed and not step.overdue)]
     return sorted(items, key=lambda item: (not item.step.overdue, item.step.deadline, item.step.id))

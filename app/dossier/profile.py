@@ -88,9 +88,9 @@ def sin_problem(text: str) -> str | None:
     except stdnum_errors.InvalidChecksum:
         return gettext("This social insurance number is not valid: check each digit on your card or letter.")
     except stdnum_errors.InvalidLength:
-        return gettext("A social insurance number has 9 digits, like 123 456 789.")
+        return gettext("A social insurance number has 9 digits, like 046 454 286.")
     except stdnum_errors.ValidationError:
-        return gettext("Enter a social insurance number with digits only, like 123 456 789.")
+        return gettext("Enter a social insurance number with digits only, like 046 454 286.")
     return None
 
 

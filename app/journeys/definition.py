@@ -58,8 +58,9 @@ class JourneyDefinition:
     step_dependencies: dict[str, tuple[str, ...]] = field(repr=False)
     # question id -> position in the journey, to list answers in question order
     question_order: dict[str, int] = field(repr=False)
-    # declaration partner organisation id -> compiled send_if (None: always sent)
-    partner_conditions: dict[str, Optional[Condition]] = field(default_factory=dict, repr=False)
+    # declaration partner organisation id -> compiled send_if (None: always sent);
+    # ("notice", index) -> the compiled `if` of a declaration notice
+    partner_conditions: dict = field(default_factory=dict, repr=False)
     # organisation id -> Organisation, for the organisations this journey's steps name
     organisations: dict[str, Organisation] = field(default_factory=dict, repr=False)
 
@@ -73,6 +74,14 @@ class JourneyDefinition:
         return [p for p in self.journey.declaration.partners
                 if (condition := self.partner_conditions.get(p.organisation)) is None
                 or condition.evaluate(answers, today)]
+
+    def declaration_notices(self, answers, today) -> list:
+        """The declaration notices whose condition holds (texts to show on the declaration page)."""
+        if self.journey.declaration is None:
+            return []
+        return [notice.text for index, notice in enumerate(self.journey.declaration.notices)
+                if (condition := self.partner_conditions.get(("notice", index))) is not None
+                and condition.evaluate(answers, today)]
 
     def step(self, step_id: str) -> Optional[Step]:
         return next((s.step for s in self.compiled_steps if s.id == step_id), None)

@@ -57,6 +57,13 @@ MESSAGES: dict[str, str] = {
     "invalid_prefill": N_("“%(value)s” cannot prefill a question. Use profile.<field>, with one of these fields: %(fields)s."),
     "unknown_source": N_("“%(value)s” is not a valid data source (%(reason)s). Use answers.<question>, profile.<field> or lookup.<organisation>.<field>."),
     "unreachable_question": N_("This question can never be shown: its show_if can never be true with the answers the earlier questions allow. Fix the condition or remove the question."),
+    # content warnings (flask journeys check)
+    "step_without_source": N_("The step “%(id)s” has no source. Add sources: the official page its facts come from and the date you checked it."),
+    "source_too_old": N_("The source %(url)s was checked on %(checked)s, more than a year ago. Check the page again and update the date."),
+    "unknown_journey_link": N_("The step links to the journey “%(id)s”, which is not in the catalogue: the plan shows the step without the link. Publish that journey or fix the id."),
+    "sentence_too_long": N_("A sentence has %(words)s words (at most %(max)s): “%(start)s…”. Split it into shorter sentences."),
+    "hint_repeats_label": N_("The hint repeats the question. Remove the repeated words or say something the question does not."),
+    "hint_repeats_date_example": N_("The hint gives a date example, but the date field already shows one. Remove the example from the hint."),
     "unreachable_partner": N_("This partner can never receive the declaration: its send_if can never be true with the answers the questions allow. Fix the condition or remove the partner."),
     "unreachable_step": N_("This step can never apply: its applies_if can never be true with the answers the questions allow. Fix the condition or remove the step."),
     # conditions

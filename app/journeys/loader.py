@@ -26,7 +26,7 @@ from .sources import PROFILE_FIELDS, SUB_FIELDS, SourceError, parse_source
 ORGANISATIONS_FILE = "organisations.yaml"
 LOCALIZED_FIELDS = {"label", "hint", "title", "summary", "keywords", "description", "how", "url",
                     "deadline_note", "item_label", "purpose", "name", "short_name", "when_passed",
-                    "not_sent_note"}
+                    "not_sent_note", "text"}
 # Words of the condition language: a question with one of these ids could never be named in a condition.
 RESERVED_IDS = frozenset({"and", "or", "not", "in", "true", "false", "today"})
 DEADLINE_RULES = ("within_days", "business_days", "within_months", "on", "recurring")
@@ -553,6 +553,9 @@ class _JourneyChecker:
                 reason = self.source_problem(text)
                 if reason:
                     self.report(path + ("fields", name), "unknown_source", value=text, reason=phrase(reason))
+        for index, notice in enumerate(declaration.notices):
+            conditions[("notice", index)] = self.compile(
+                notice.if_, ("declaration", "notices", index, "if"), self.scope, self.group_scopes, set())
         return conditions
 
     def source_problem(self, text: str) -> Optional[str]:

@@ -34,6 +34,9 @@ class PlanStep:
     because: list[tuple[str, Any]]
     kind: Optional[str] = None  # legal | suggested, None without a deadline
     passed: bool = False        # the date (legal or suggested) is before today
+    # (group id, item index, item question id, answer): the items of a group whose answers made
+    # the step apply, e.g. ("enfants", 1, "handicap", True), so the reason can name the child
+    because_items: list = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -63,14 +66,31 @@ def step_rule(compiled: CompiledStep, answers: Mapping, today: date) -> tuple[Op
     return None, None
 
 
-def step_deadline(compiled: CompiledStep, answers: Mapping, today: date) -> Optional[date]:
-    return step_rule(compiled, answers, today)[0]
+def _item_reasons(journey: JourneyDefinition, compiled: CompiledStep, current: Mapping, today: date) -> list:
+    """The items of each group the step's condition reads that would, alone, make the step apply."""
+    condition = compiled.applies_if
+    if condition is None or not condition.item_names:
+        return []
+    reasons = []
+    for group_id in compiled.because:
+        group = journey.questions_by_id.get(group_id)
+        items = current.get(group_id)
+        if group is None or group.type != "group" or not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not condition.evaluate({**current, group_id: [item]}, today):
+                continue
+            for question in group.questions:
+                if question.id in condition.item_names and item.get(question.id) is not None:
+                    reasons.append((group_id, index, question.id, item[question.id]))
+    return reasons
 
 
 def _order(step: PlanStep, index: int) -> tuple:
-    # Within a phase: urgent legal deadlines first, then by date, then steps without one in the
-    # order the journey lists them.
-    return (PHASES.index(step.group), not step.urgent, step.deadline or date.max, index)
+    # Within a phase: urgent (or overdue) legal deadlines first, then the other legal deadlines by
+    # date, then the rest (suggested dates, no date) in the order the journey lists them.
+    legal = step.kind == "legal"
+    return (PHASES.index(step.group), not step.urgent, not legal, step.deadline if legal else date.max, index)
 
 
 def build_plan(journey: JourneyDefinition, answers: Mapping, today: date,
@@ -96,6 +116,7 @@ def build_plan(journey: JourneyDefinition, answers: Mapping, today: date,
             because=[(name, current[name]) for name in compiled.because if current.get(name) is not None],
             kind=kind,
             passed=passed,
+            because_items=_item_reasons(journey, compiled, current, today),
         ))
     ordered = [step for _, step in sorted(enumerate(steps), key=lambda pair: _order(pair[1], pair[0]))]
     return Plan(ordered, anchor, current)

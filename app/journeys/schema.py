@@ -150,9 +150,17 @@ class DeclarationPartner(Strict):
         None, description="Shown on the declaration page when send_if does not hold: where to do it instead.")
 
 
+class DeclarationNotice(Strict):
+    """A text shown on the declaration page when its condition holds, e.g. 'the funeral home
+    already notifies these bodies: we send nothing twice'."""
+    if_: str = Field(alias="if", description="Condition.")
+    text: LocalizedText
+
+
 class Declaration(Strict):
     kind: Literal["naissance", "changement_adresse", "deces", "changement_adresse_entreprise"]
     partners: list[DeclarationPartner] = Field(min_length=1)
+    notices: list[DeclarationNotice] = Field(default_factory=list)
 
 
 class Journey(Strict):

@@ -5,10 +5,11 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 
 from app.catalog import get_catalog
+from app.journeys.engine import current_answers
 from app.runner import flow
 from app.runner.blueprint import bp
 from app.runner.clock import today
-from app.runner.display import definition, human_answer, localized, long_date
+from app.runner.display import definition, human_answer, item_name, localized, long_date
 from app.runner.ics import CalendarEvent, calendar
 from app.runner.navigation import load, to_start
 
@@ -35,10 +36,7 @@ def _plan_view(journey, answers, now) -> list[dict]:
         for planned in steps:
             step = planned.step
             organisation = planned.organisation or organisations.get(step.organisation)
-            because = [
-                {"label": localized(questions[qid].label), "answer": human_answer(questions[qid], value)}
-                for qid, value in planned.because if qid in questions
-            ]
+            because = _reasons(journey, questions, planned)
             shown.append({
                 "id": step.id,
                 "title": localized(step.title),
@@ -58,12 +56,35 @@ def _plan_view(journey, answers, now) -> list[dict]:
                 "urgent": planned.urgent,
                 "journey_link": _journey_link(step.journey),
                 "because": because,
-                "because_text": gettext("; ").join(
-                    gettext("“%(answer)s” to “%(label)s”", label=reason["label"], answer=reason["answer"]) for reason in because),
+                "because_text": gettext("; ").join(reason["text"] for reason in because),
             })
         # The engine orders phases and, within one, urgency then date.
         groups.append({"key": key, "title": str(PHASE_TITLES.get(key, key)), "steps": shown})
     return groups
+
+
+def _reasons(journey, questions: dict, planned) -> list[dict]:
+    """'Because you answered' reasons; a group's reason names the items (children) that count."""
+    by_group: dict[str, list] = {}
+    for group_id, index, item_id, value in planned.because_items:
+        by_group.setdefault(group_id, []).append((index, item_id, value))
+    reasons = []
+    for qid, value in planned.because:
+        question = questions.get(qid)
+        if question is None:
+            continue
+        if qid in by_group:
+            for index, item_id, item_value in by_group[qid]:
+                item_question = next(q for q in question.questions if q.id == item_id)
+                label, answer = localized(item_question.label), human_answer(item_question, item_value)
+                reasons.append({"label": label, "answer": answer, "text": gettext(
+                    "“%(answer)s” to “%(label)s” for %(item)s", answer=answer, label=label,
+                    item=item_name(question, value[index], index))})
+            continue
+        label, answer = localized(question.label), human_answer(question, value)
+        reasons.append({"label": label, "answer": answer,
+                        "text": gettext("“%(answer)s” to “%(label)s”", label=label, answer=answer)})
+    return reasons
 
 
 def _journey_link(journey_id) -> dict | None:
@@ -96,8 +117,12 @@ def result(journey_id: str):
         return elsewhere
     printable = request.args.get("imprimer") == "1"
     groups = _plan_view(journey, run.answers or {}, today())
+    # The déclaration unique is offered only when the answers give it at least one recipient.
+    current = current_answers(journey, run.answers or {}, today())
+    has_declaration = bool(journey.declaration and journey.partners_to_send(current, today()))
     return render_template(
         "runner/result.html", journey=definition(journey), groups=groups, printable=printable,
+        has_declaration=has_declaration,
         print_media="all" if printable else "print",
         has_dates=any(step["deadline"] for group in groups for step in group["steps"]),
     )

@@ -203,6 +203,8 @@ def item_question(journey_id: str, group_id: str, index: int, question_id: str):
             store.save_answers(run, updated, flow.is_complete(journey, updated, now))
             stored_item = (updated.get(group_id) or [{}] * (index + 1))[index]
             following = [q.id for q in flow.item_questions(journey, group, stored_item, updated, now)]
+            if returning() and index < len(items) and flow.is_complete(journey, updated, now):
+                return redirect(url_for("runner.check", journey_id=journey_id))  # changed from the check page
             if question_id in following and following.index(question_id) + 1 < len(following):
                 return redirect(item_url(journey_id, group_id, index, following[following.index(question_id) + 1]))
             return redirect(question_url(journey_id, group_id))
@@ -247,6 +249,24 @@ def remove_item(journey_id: str, group_id: str, index: int):
 
 # -- check answers and the plan --------------------------------------------------------------------
 
+def _item_rows(journey, group, answers: dict, now) -> list[dict]:
+    """Each item's answers (each child's), named after the item and each with its own Change link."""
+    rows = []
+    for index, item in enumerate(answers.get(group.id) or []):
+        name = item_name(group, item, index)
+        for asked in flow.item_questions(journey, group, item, answers, now):
+            label = localized(asked.label)
+            rows.append({
+                "id": f"{group.id}-{index}-{asked.id}",
+                "label": gettext("%(item)s: %(question)s", item=name, question=label),
+                "answer": human_answer(asked, item.get(asked.id)),
+                "from_profile": False,
+                "change_url": url_for("runner.item_question", journey_id=journey.id, group_id=group.id,
+                                      index=index, question_id=asked.id, retour=RETURN_TO_CHECK),
+            })
+    return rows
+
+
 @bp.route("/parcours/<slug:journey_id>/verifier", methods=["GET", "POST"])
 def check(journey_id: str):
     run, journey = load(journey_id)
@@ -261,7 +281,8 @@ def check(journey_id: str):
         store.mark_completed(run)
         return redirect(url_for("runner.result", journey_id=journey_id))
     rows = []
-    for asked in flow.visible_questions(journey, answers, now):
+    visible = flow.visible_questions(journey, answers, now)
+    for asked in visible:
         rows.append({
             "id": asked.id,
             "label": localized(asked.label),
@@ -270,7 +291,8 @@ def check(journey_id: str):
             "change_url": url_for("runner.question", journey_id=journey_id, question_id=asked.id,
                                   retour=RETURN_TO_CHECK),
         })
-    visible = flow.visible_questions(journey, answers, now)
+        if asked.type == "group":
+            rows.extend(_item_rows(journey, asked, answers, now))
     return render_template(
         "runner/check.html", journey=definition(journey), rows=rows,
         back_url=url_for("runner.question", journey_id=journey_id, question_id=visible[-1].id),

@@ -97,3 +97,24 @@ def test_a_run_keeps_the_version_it_started_on(app):
         assert get_journey("demenager", current.version) is current
         assert get_journey("demenager", 99) is None
         assert get_journey("inconnu") is None
+
+
+def test_check_warns_about_a_step_without_source_and_a_long_sentence(tmp_path):
+    import shutil
+
+    directory = tmp_path / "journeys"
+    shutil.copytree(JOURNEYS, directory, ignore=shutil.ignore_patterns("tests", "schema"))
+    path = directory / "devenir-parent.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: la-place-0-5")
+    sources = text.index("    sources:", start)
+    text = text[:sources] + text[text.index("    theme:", sources):]  # the last step loses its sources
+    text = text.replace("Inscrivez l'enfant le plus tôt possible et tenez votre dossier à jour.",
+                        "Inscrivez l'enfant le plus tôt possible " + "et tenez bien " * 8 + "votre dossier à jour.")
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(journeys, ["check", "--dir", str(directory)])
+    assert result.exit_code == 0  # warnings, not errors
+    assert "L’étape « la-place-0-5 » n’a pas de source" in result.output
+    assert "Une phrase compte" in result.output and "devenir-parent.yaml:" in result.output
+    strict = CliRunner().invoke(journeys, ["check", "--dir", str(directory), "--strict", "--lang", "en"])
+    assert strict.exit_code == 1 and "has no source" in strict.output

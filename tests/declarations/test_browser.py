@@ -95,3 +95,40 @@ def test_a_citizen_makes_a_declaration_and_sees_it_delivered(portal_with_registr
     page.click("#my-declarations-link")
     page.wait_for_selector(f"text={number}")
     assert_page_ok(page)
+
+
+def test_the_review_explains_what_is_not_sent_and_why(portal_with_registries, page, assert_page_ok):
+    """The funeral home already notifies: nothing to send, a notice says so; moving without recent tax
+    returns: Revenu Québec is left out and the page says where to go instead. Axe at zero."""
+    import yaml
+
+    from app.auth.testing import STRONG_PASSWORD
+    from tests.declarations.test_recipients import SCENARIOS
+
+    app = portal_with_registries
+    todays = {}
+    for journey_id, name in (("deces-proche", "08-salon-funeraire-transmission.yaml"),
+                             ("demenager", "04-sans-declarations-revenus.yaml")):
+        data = yaml.safe_load((SCENARIOS / journey_id / name).read_text(encoding="utf-8"))
+        make_run(app, 1, answers=data["answers"], journey_id=journey_id, status="in_progress")
+        todays[journey_id] = str(data["today"])
+    url = app.config["BASE_URL"]
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(url + "/connexion")
+    page.fill("#email", "ana@example.ca")
+    page.fill("#password", STRONG_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+    app.config["TODAY"] = todays["deces-proche"]
+    page.goto(url + "/parcours/deces-proche/declaration")
+    assert page.url.endswith("/declaration"), (page.url, page.locator("main").inner_text()[:300])
+    assert "rien d'ici" in page.locator("#declaration-notice-1").inner_text()
+    assert page.locator("#declaration-form").count() == 0
+    assert_page_ok(page)
+
+    app.config["TODAY"] = todays["demenager"]
+    page.goto(url + "/parcours/demenager/declaration")
+    assert "Revenu Québec" in page.locator("#not-sent").inner_text()
+    assert page.locator("section.parcours-declaration-partner").count() == 3
+    assert_page_ok(page)

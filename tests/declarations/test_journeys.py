@@ -1,5 +1,6 @@
-"""Every journey with a declaration, on every one of its scenarios: the review offers its partners and
-what is submitted passes the registries' schemas (content and registries agree on real answers)."""
+"""Every journey with a declaration, on every one of its scenarios: the review offers exactly the
+scenario's recipients (none when the answers say so), each with at most its listed fields, and what
+is submitted passes the registries' schemas (content and registries agree on real answers)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -45,6 +46,17 @@ def test_real_answers_make_declarations_the_registries_accept(app, client, make_
         page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
         boxes = [box["name"] for box in page.select("input[type=checkbox][name^=consent-]")]
         sections = page.select("section.parcours-declaration-partner")
+        recipients = data["recipients"]
+        assert [s["id"].removeprefix("partner-") for s in sections] == list(recipients)
+        for section in sections:  # never more than the fields the scenario lists
+            organisation = section["id"].removeprefix("partner-")
+            sent = {row["id"].removeprefix(f"partner-{organisation}-") for row in section.select("tbody tr")
+                    if "parcours-missing" not in (row.get("class") or [])}
+            assert sent <= set(recipients[organisation])
+        if not recipients:  # nothing goes from here, and the page says why
+            assert page.find(id="nothing-to-send") is not None
+            assert page.find(id="declaration-form") is None
+            return
         # Each organisation is either offered or explained (what is missing, how to reach it instead).
         assert len(boxes) + len(page.select(".parcours-declaration-blocked")) == len(sections) > 0
         if not boxes:
@@ -59,3 +71,4 @@ def test_real_answers_make_declarations_the_registries_accept(app, client, make_
         make_worker().run_once()
         failures = {d.partner: d.last_error for d in db.session.scalars(select(Delivery)) if d.status != "delivered"}
     assert failures == {}
+

@@ -139,3 +139,12 @@ def test_declaration_partners_are_those_whose_send_if_holds(journey):
     assert [p.organisation for p in journey.partners_to_send(FULL, TODAY)] == ["dec", "rqap"]
     no_income = {**FULL, "travail": False}
     assert [p.organisation for p in journey.partners_to_send(no_income, TODAY)] == ["dec"]
+
+
+def test_a_reason_about_a_group_names_the_items_that_count(journey):
+    answers = {**FULL, "besoins": None, "enfants": [{"prenom": "Léa", "handicap": False},
+                                                      {"prenom": "Noé", "handicap": True}]}
+    step = next(s for s in build_plan(journey, answers, TODAY).steps if s.id == "handicap")
+    assert step.because_items == [("enfants", 1, "handicap", True)]
+    # a step whose condition reads no item answer names no item
+    assert next(s for s in build_plan(journey, answers, TODAY).steps if s.id == "declarer").because_items == []

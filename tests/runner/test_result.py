@@ -72,7 +72,10 @@ def test_urgent_and_overdue_steps_are_tagged(rclient):
     overdue = page.find(id="step-preparer-arrivee")  # due 2026-01-22: past
     assert overdue.find(class_="parcours-tag-urgent").get_text(strip=True) == "Urgent"
     assert overdue.find(class_="parcours-tag-overdue").get_text(strip=True) == "En retard"
-    assert "La date limite était le 22 janvier 2026" in overdue.get_text(" ", strip=True)
+    # the step says what to do now, not "as soon as possible"
+    text = overdue.get_text(" ", strip=True)
+    assert "La date était le 22 janvier 2026. Si l'enfant est déjà arrivé, apportez les documents" in text
+    assert "dès que possible" not in text
 
 
 def test_count_of_group_items_can_make_a_step_apply(rclient):
@@ -132,3 +135,11 @@ def test_changing_answers_after_the_plan_updates_it(rclient):
     rclient.post(question_url("type_evenement", retour="verifier"), data={"type_evenement": "adoption"})
     page = result_page(rclient)
     assert page.find(id="step-declarer-naissance") is None
+
+
+def test_a_step_can_lead_to_another_journey(rclient):
+    answer_all(rclient)
+    page = result_page(rclient)
+    link = page.find(id="step-place-garderie").find(class_="parcours-step-journey").a
+    assert link["href"] == f"/parcours/{JOURNEY}"
+    assert link.get_text(strip=True) == "Poursuivre avec le parcours « Parcours d'essai »"
