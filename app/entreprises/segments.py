@@ -69,7 +69,3 @@ def known_answers(journey, business) -> dict:
             known[question_id] = value
     return known
 
-
-def is_recurring(step) -> bool:
-    rules = step.deadline if isinstance(step.deadline, list) else [step.deadline] if step.deadline else []
-    return any(rule.recurring is not None for rule in rules)
