@@ -9,20 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+# The plan's phases and their titles, as the results page names them (one list for the whole app).
+from app.runner.results import PHASE_TITLES as PHASES
 
 SECTOR_QUESTION = "secteur"
 LEGAL_FORM_QUESTION = "forme_juridique"
-
-PHASES = {
-    "avant": _l("Before the event"),
-    "48-heures": _l("Within 48 hours"),
-    "cette-semaine": _l("This week"),
-    "ce-mois-ci": _l("This month"),
-    "avant-d-ouvrir": _l("Before opening"),
-    "premiers-mois": _l("First months"),
-    "plus-tard": _l("Later"),
-}
 
 
 @dataclass
@@ -78,7 +69,3 @@ def known_answers(journey, business) -> dict:
             known[question_id] = value
     return known
 
-
-def is_recurring(step) -> bool:
-    rules = step.deadline if isinstance(step.deadline, list) else [step.deadline] if step.deadline else []
-    return any(rule.recurring is not None for rule in rules)

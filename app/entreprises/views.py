@@ -31,6 +31,14 @@ from app.runner.clock import today
 bp = Blueprint("entreprises", __name__, template_folder="templates")
 
 
+@bp.context_processor
+def dates():
+    """Due dates read like the plan's ('1er mars 2027')."""
+    from app.runner.display import long_date
+
+    return {"long_date": long_date}
+
+
 @bp.route("/entreprises")
 def home():
     sector = request.args.get("secteur") or None

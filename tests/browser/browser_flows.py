@@ -43,8 +43,9 @@ def scenario_with_group(journey_id: str) -> Scenario:
 
 
 def long_date(day: date, lang: str) -> str:
-    """A deadline as the result page writes it (Flask-Babel format_date, 'long')."""
-    return format_date(day, format="long", locale=lang)
+    """A deadline as the result page writes it (app/runner/display.long_date: '1er mars' for the 1st)."""
+    text = format_date(day, format="long", locale=lang)
+    return "1er " + text[2:] if lang == "fr" and day.day == 1 and text.startswith("1 ") else text
 
 
 def _text(value) -> str:

@@ -14,7 +14,8 @@ from app.runner.display import definition
 
 pytestmark = pytest.mark.browser
 
-JOURNEYS = ["devenir-parent", "demenager", "deces-proche", "demarrer-entreprise"]
+JOURNEYS = ["devenir-parent", "demenager", "deces-proche", "demarrer-entreprise",
+            "embaucher-premier-employe", "demenager-entreprise", "fermer-entreprise"]
 
 
 class PageTypes:

@@ -10,7 +10,8 @@ from app.runner.display import definition
 
 pytestmark = pytest.mark.browser
 
-JOURNEYS = ["devenir-parent", "demenager", "deces-proche", "demarrer-entreprise"]
+JOURNEYS = ["devenir-parent", "demenager", "deces-proche", "demarrer-entreprise",
+            "embaucher-premier-employe", "demenager-entreprise", "fermer-entreprise"]
 # How each journey is found from the home page: by clicking it, or by typing in the search box
 # (accent-free, as people type: "deces" must find "Décès d'un proche").
 SEARCH_WORDS = {"deces-proche": "deces", "demenager": "demenagement"}

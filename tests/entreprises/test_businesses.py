@@ -119,3 +119,15 @@ def test_invitation_form_reports_a_bad_address(client, business, mailbox):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'href="#email"' in page and 'href="#role-collaborateur"' in page
     assert mailbox.messages() == []
+
+
+def test_every_message_of_the_business_space_is_in_french():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2] / "translations" / "entreprises"
+    template = read_po((root / "messages.pot").open("rb"))
+    french = read_po((root / "fr" / "LC_MESSAGES" / "messages.po").open("rb"))
+    missing = [m.id for m in template if m.id and (m.id not in french or not french[m.id].string)]
+    assert missing == []

@@ -106,8 +106,8 @@ def test_business_space_from_creation_to_shared_obligations(
     sign_in(page, live_server, accounts["admin"])
     page.goto(live_server("/entreprises"))
     check_page(page)
-    page.click("a:has-text('Créer un espace entreprise')")
-    page.wait_for_url("**/entreprises/nouvelle")
+    submit(page, "a:has-text('Créer un espace entreprise')")
+    assert urlsplit(page.url).path == "/entreprises/nouvelle"
     check_page(page)
     page.fill("#neq", "123")
     submit(page)
@@ -125,7 +125,8 @@ def test_business_space_from_creation_to_shared_obligations(
     check_page(page)
 
     # …invites a colleague.
-    page.click("text=Membres et invitations")
+    submit(page, "text=Membres et invitations")
+    assert urlsplit(page.url).path == business_path + "/membres"
     check_page(page)
     page.fill("#email", accounts["collegue"])
     submit(page)
@@ -167,8 +168,8 @@ def test_business_space_from_creation_to_shared_obligations(
         check_page(member, javascript=javascript)
 
     # The administrator ticks one off; the colleague sees who did it.
-    page.click("li:has-text('Vous inscrire comme employeur à la CNESST') button:has-text('Marquer comme fait')")
-    page.wait_for_load_state()
+    submit(page, "li:has-text('Vous inscrire comme employeur à la CNESST') button:has-text('Marquer comme fait')")
+    assert "Les obligations sont enregistrées." in page.inner_text("main")
     check_page(page)
     colleague.goto(live_server(business_path))
     assert f"Fait par {accounts['admin']}" in colleague.inner_text("main")

@@ -5,7 +5,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 REAL_JOURNEYS = {"devenir-parent", "demenager", "deces-proche", "demarrer-entreprise",
-                 "s-installer-au-quebec", "perdre-son-autonomie", "se-marier", "se-separer"}
+                 "s-installer-au-quebec", "perdre-son-autonomie", "se-marier", "se-separer",
+                 "embaucher-premier-employe", "demenager-entreprise", "fermer-entreprise"}
 
 
 def page_of(response) -> BeautifulSoup:

@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 from app.catalog import get_journey
 
 REAL_JOURNEYS = ["devenir-parent", "demenager", "deces-proche", "demarrer-entreprise",
-                 "s-installer-au-quebec", "perdre-son-autonomie", "se-marier", "se-separer"]
+                 "s-installer-au-quebec", "perdre-son-autonomie", "se-marier", "se-separer",
+                 "embaucher-premier-employe", "demenager-entreprise", "fermer-entreprise"]
 QUESTION = re.compile(r"/parcours/(?P<journey>[a-z0-9-]+)/questions/(?P<group>[a-z0-9_]+)(?:/(?P<index>\d+)/(?P<item>[a-z0-9_]+))?")
 
 
