@@ -67,6 +67,7 @@ def fits_320(page):
 
 
 def checked(page, assert_page_ok):
+    page.wait_for_load_state()
     assert_page_ok(page)
     fits_320(page)
 
@@ -140,7 +141,7 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     sign_in(publisher, server, PUBLISHER)
     publisher.goto(server("/studio/parcours/demenager"))
     publisher.click("#publish-draft")
-    assert NEW_LABEL in publisher.inner_text(".studio-diff")
+    assert NEW_LABEL in publisher.inner_text("main")
     checked(publisher, assert_page_ok)
     publisher.click("#confirm-publish")  # nothing chosen yet: the question is asked again
     assert publisher.title().startswith("Erreur")
