@@ -19,6 +19,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
     JOURNEYS_DIR = str(PROJECT_ROOT / "journeys")
+    # Each process asks the database this often whether a journey was published (app/catalog/live.py).
+    CATALOG_REFRESH_SECONDS = 2.0
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
