@@ -51,6 +51,7 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_FAILURES_PER_IP = "20 per 15 minutes"
     ACCOUNT_EMAILS_PER_IP = "10 per hour"
+    FEEDBACK_PER_IP = "30 per hour"  # feedback and complaints (app/studio/feedback.py), open to everyone
     # Mail: "file" writes .eml files under MAIL_DIR (instance/mail by default); "smtp" sends for real.
     MAIL_BACKEND = "file"
     # Links in mails are built on this (e.g. https://parcours.quebec.ca); set it in production so a

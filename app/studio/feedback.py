@@ -10,15 +10,18 @@ person or a run. The staff read and answer them in the studio (views_feedback.py
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 
+from app.auth.limits import limiter
 from app.catalog import get_journey
 from app.core.db import db
 from app.studio.models import COMPLAINT, HELPFUL, STEP_REPORT, Feedback
 from app.studio.scrub import scrub
 
 bp = Blueprint("feedback", __name__, url_prefix="/avis", template_folder="templates")
+# Open to everyone without an account: a flood of messages from one address is refused (429).
+_posts_per_ip = limiter.limit(lambda: current_app.config.get("FEEDBACK_PER_IP", "30 per hour"), methods=["POST"])
 
 
 def _journey_or_404(journey_id: str):
@@ -29,6 +32,7 @@ def _journey_or_404(journey_id: str):
 
 
 @bp.post("/parcours/<slug:journey_id>/utile")
+@_posts_per_ip
 def helpful(journey_id: str):
     _journey_or_404(journey_id)
     answer = request.form.get("helpful")
@@ -41,6 +45,7 @@ def helpful(journey_id: str):
 
 
 @bp.route("/parcours/<slug:journey_id>/etape", methods=["GET", "POST"])
+@_posts_per_ip
 def step_report(journey_id: str):
     journey = _journey_or_404(journey_id)
     steps = [(s.id, s.title) for s in journey.journey.steps]
@@ -61,6 +66,7 @@ def step_report(journey_id: str):
 
 
 @bp.route("/plainte", methods=["GET", "POST"])
+@_posts_per_ip
 def complaint():
     journey_id = request.values.get("parcours")
     journey = get_journey(journey_id) if journey_id else None

@@ -125,3 +125,17 @@ def test_the_plan_page_offers_the_feedback_widget(client):
     client.post(check)
     page = BeautifulSoup(client.get("/parcours/demenager/resultat").get_data(as_text=True), "html.parser")
     assert page.select_one("#helpful-form") is not None and page.select_one("#file-complaint") is not None
+
+
+def test_a_flood_of_feedback_from_one_address_is_refused(app, client):
+    previous = app.config["FEEDBACK_PER_IP"]
+    app.config["FEEDBACK_PER_IP"] = "2 per hour"
+    try:
+        codes = [client.post("/avis/plainte", data={"comment": "Encore"}, check_page=False).status_code
+                 for _ in range(3)]
+    finally:
+        app.config["FEEDBACK_PER_IP"] = previous
+        from app.auth.limits import limiter
+
+        limiter.reset()
+    assert codes == [302, 302, 429]
