@@ -16,7 +16,9 @@ def claim_session_runs(user) -> int:
     """Give the anonymous runs of this browser to `user` (the caller commits); returns how many."""
     from app.runner.models import Run
 
-    run_ids = [run_id for run_id in (session.get("runs") or {}).values() if isinstance(run_id, str)]
+    # Staff previews of drafts (app/runner/mode.py) are never anyone's run.
+    run_ids = [run_id for key, run_id in (session.get("runs") or {}).items()
+               if isinstance(run_id, str) and not key.startswith("preview:")]
     if not run_ids:
         return 0
     runs = db.session.execute(select(Run).where(Run.id.in_(run_ids))).scalars().all()

@@ -29,6 +29,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
     JOURNEYS_DIR = str(PROJECT_ROOT / "journeys")
+    # Each process asks the database this often whether a journey was published (app/catalog/live.py).
+    CATALOG_REFRESH_SECONDS = 2.0
     # hide_parameters: a database error must never carry names, addresses or e-mails into a log.
     # Connections are checked after they sat idle, not before every use (app/core/db.py), and
     # replaced after 30 minutes whatever happens.
@@ -74,6 +76,7 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT = "100 per 24 hours"
     LOGIN_FAILURES_PER_IP = "20 per 15 minutes"
     ACCOUNT_EMAILS_PER_IP = "10 per hour"
+    FEEDBACK_PER_IP = "30 per hour"  # feedback and complaints (app/studio/feedback.py), open to everyone
     # Mail: "file" writes .eml files under MAIL_DIR (instance/mail by default); "smtp" sends for real.
     MAIL_BACKEND = "file"
     # Links in mails are built on this (e.g. https://parcours.quebec.ca); set it in production so a

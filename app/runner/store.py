@@ -114,9 +114,10 @@ def _signed_in_user_id() -> int | None:
 
 
 def start_run(journey) -> RunRecord:
-    version = mode.PREVIEW_VERSION if mode.is_preview() else journey.version
-    run = Run(journey_id=journey.id, journey_version=version, answers={}, status="in_progress",
-              user_id=_signed_in_user_id())
+    preview = mode.is_preview()
+    # A preview run belongs to no account (it must never show in Mon dossier): the session finds it.
+    run = Run(journey_id=journey.id, journey_version=mode.PREVIEW_VERSION if preview else journey.version,
+              answers={}, status="in_progress", user_id=None if preview else _signed_in_user_id())
     db.session.add(run)
     db.session.commit()
     key = mode.session_key(journey.id)

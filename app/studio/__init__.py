@@ -4,10 +4,13 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from app.studio import views  # noqa: F401  (its routes join the blueprint)
+    from app.studio import models  # noqa: F401  (registers the tables)
+    from app.studio import views, views_feedback, views_indicators  # noqa: F401  (their routes join the blueprint)
     from app.studio.blueprint import bp
+    from app.studio.feedback import bp as feedback_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(feedback_bp)
     from app.studio import preview
 
     preview.init_app(app)

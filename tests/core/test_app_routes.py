@@ -100,6 +100,18 @@ ROUTE_INVENTORY = {
     "GET,POST /studio/parcours/<slug:slug>/versions/<int:number>/restaurer studio.rollback",
     "GET /studio/static/<path:filename> studio.static",
     "POST /studio/parcours/<slug:slug>/brouillon/scenarios/enregistrer studio.save_scenario",
+    "GET /studio/avis studio.feedback_list",
+    "GET,POST /studio/avis/<int:feedback_id> studio.feedback_item",
+    "GET /studio/indicateurs studio.indicators",
+    "GET /studio/indicateurs.csv studio.indicators_csv",
+    "GET,POST /studio/indicateurs/cibles studio.targets",
+    "POST /studio/indicateurs/livraisons/<int:delivery_id>/relancer studio.replay_delivery",
+    "GET /studio/parcours/<slug:slug>/carte studio.journey_map",
+    # what citizens tell the staff from the plan page (app/studio/feedback.py): open to everyone
+    "GET /avis/merci feedback.thanks",
+    "GET,POST /avis/parcours/<slug:journey_id>/etape feedback.step_report",
+    "POST /avis/parcours/<slug:journey_id>/utile feedback.helpful",
+    "GET,POST /avis/plainte feedback.complaint",
     # the questionnaire again, on drafts, for staff only (app/runner/mode.py, app/studio/preview.py)
     "GET /studio/apercu/ preview.home",
     "GET /studio/apercu/parcours/<slug:journey_id> preview.start",

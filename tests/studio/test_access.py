@@ -19,7 +19,7 @@ def studio_rules(app):
             if rule.rule.startswith("/studio") and rule.endpoint != "studio.static"]
 
 
-VALUES = {"number": "1", "index": "0", "question_id": "date_demenagement", "group_id": "personnes"}
+VALUES = {"number": "1", "index": "0", "feedback_id": "1", "delivery_id": "1", "question_id": "date_demenagement", "group_id": "personnes"}
 
 
 def concrete(rule) -> str:

@@ -93,3 +93,26 @@ def test_plan_preview_explains_each_step_and_saves_as_a_scenario(editor, app):
     assert saved.headers["Location"] == "/studio/parcours/demenager/brouillon/scenarios"
     results = BeautifulSoup(editor.get(saved.headers["Location"]).get_data(as_text=True), "html.parser")
     assert "Réussit" in results.select_one("#scenario-08-apercu").get_text()
+
+
+def test_preview_in_english_shows_the_draft_in_english(editor):
+    editor.post("/studio/parcours/demenager/brouillon/creer")
+    editor.post("/studio/parcours/demenager/brouillon",
+                data={"source": SOURCE.replace("On what date are you moving?", "When is the move?")})
+    journey_page = BeautifulSoup(editor.get("/studio/parcours/demenager").get_data(as_text=True), "html.parser")
+    switch = journey_page.select_one("#preview-draft-other-language")["href"]
+    assert editor.get(switch).headers["Location"] == "/studio/apercu/parcours/demenager"
+    begun = editor.post("/studio/apercu/parcours/demenager/commencer")
+    page = editor.get(begun.headers["Location"])
+    text = page.get_data(as_text=True)
+    assert "When is the move?" in text and "Preview of the draft" in text and 'lang="en"' in text
+
+
+def test_a_preview_run_is_nobody_s_run(editor, app):
+    _draft(editor)
+    editor.post("/studio/apercu/parcours/demenager/commencer")
+    with app.app_context():
+        run = db.session.execute(select(Run)).scalar_one()
+        assert run.user_id is None and run.journey_version == PREVIEW_VERSION
+    assert "Déménager" not in BeautifulSoup(editor.get("/mon-dossier").get_data(as_text=True),
+                                            "html.parser").select_one("main").get_text()

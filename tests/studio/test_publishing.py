@@ -219,3 +219,16 @@ def test_the_audit_log_lists_every_staff_action(publisher, app):
     page = publisher.get("/studio/journal")
     text = text_of(page)
     assert "studio.published" in text and "publieur@quebec.ca" in text
+
+
+def test_the_journey_map_draws_every_question_and_step_with_a_text_alternative(editor, app):
+    page = editor.get(f"{JOURNEY}/carte")
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    svg = soup.select_one("svg[role=img]")
+    assert svg is not None and svg.find("title") is not None
+    with app.app_context():
+        journey = get_journey("demenager")
+        assert len(svg.select("rect")) == len(journey.journey.questions) + len(journey.journey.steps)
+        assert len(svg.select("line")) == sum(len(v) for v in journey.step_dependencies.values())
+    leads = soup.select_one("#map-text").get_text(" ")
+    assert "locataire" in leads and "aviser-proprietaire" in leads

@@ -51,6 +51,7 @@ def sign_in(page, server, email):
     page.fill("#password", STRONG_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+    page.wait_for_load_state()
 
 
 def fits_320(page):
@@ -67,6 +68,7 @@ def fits_320(page):
 
 
 def checked(page, assert_page_ok):
+    page.wait_for_load_state()
     assert_page_ok(page)
     fits_320(page)
 
@@ -77,6 +79,7 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     early = context_page()
     early.goto(server("/parcours/demenager"))
     early.click("main form button[type=submit]")
+    early.wait_for_load_state()
     assert OLD_LABEL in early.inner_text("h1")
     early_question = early.url
 
@@ -86,8 +89,10 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     no_js.goto(server("/studio/parcours/demenager"))
     assert no_js.is_visible("#start-draft"), (no_js.url, no_js.inner_text("main")[:500])
     no_js.click("#start-draft")
+    no_js.wait_for_load_state()
     no_js.fill("#source", SOURCE.replace("    type: date\n", "    type: dat\n", 1))
     no_js.click("#save-draft")
+    no_js.wait_for_load_state()
     assert no_js.title().startswith("Erreur")
     assert "Ligne 21" in no_js.inner_text("#draft-errors")
 
@@ -96,8 +101,10 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     editor.goto(server("/studio/"))
     checked(editor, assert_page_ok)
     editor.click("#journeys >> text=Déménager")
+    editor.wait_for_load_state()
     checked(editor, assert_page_ok)
     editor.click("#edit-draft")
+    editor.wait_for_load_state()
     assert editor.url.endswith("/studio/parcours/demenager/brouillon")
     assert editor.title().startswith("Erreur")  # the draft saved with its error is shown with it
     checked(editor, assert_page_ok)
@@ -106,32 +113,38 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     no_js.fill("#source", SOURCE.replace(OLD_LABEL, NEW_LABEL).replace("id: aviser-proprietaire",
                                                                         "id: aviser-le-proprietaire"))
     no_js.click("#save-draft")
-    assert no_js.is_visible("#saved")
+    no_js.wait_for_load_state()
+    no_js.locator("#saved").wait_for()
 
     # Preview, as a citizen, through the real questionnaire.
     editor.goto(server("/studio/parcours/demenager"))
     editor.click("#preview-draft")
+    editor.wait_for_load_state()
     checked(editor, assert_page_ok)
     editor.click("main form button[type=submit]")
+    editor.wait_for_load_state()
     assert NEW_LABEL in editor.inner_text("h1")
     assert editor.is_visible("#preview-banner")
     checked(editor, assert_page_ok)
     editor.click("#edit-this-question")
+    editor.wait_for_load_state()
     assert "date_demenagement" in editor.inner_text("#focus")
 
     # The scenarios catch the mistake; publication is blocked until it is fixed.
     editor.goto(server("/studio/parcours/demenager/brouillon/scenarios"))
-    assert editor.is_visible("#failure-01-famille-montreal-1er-juillet")
+    editor.locator("#failure-01-famille-montreal-1er-juillet").wait_for()
     checked(editor, assert_page_ok)
     editor.goto(server("/studio/parcours/demenager/brouillon/structure"))
     checked(editor, assert_page_ok)
     editor.goto(server("/studio/parcours/demenager/brouillon"))
     editor.fill("#source", SOURCE.replace(OLD_LABEL, NEW_LABEL))
     editor.click("#save-draft")
+    editor.wait_for_load_state()
     editor.goto(server("/studio/parcours/demenager/brouillon/scenarios"))
     assert "Tous les scénarios réussissent" in editor.inner_text("#scenario-summary")
     editor.goto(server("/studio/parcours/demenager"))
     editor.click("#request-review")
+    editor.wait_for_load_state()
     assert "publication" in editor.inner_text("#studio-message")
     checked(editor, assert_page_ok)
 
@@ -140,13 +153,15 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     sign_in(publisher, server, PUBLISHER)
     publisher.goto(server("/studio/parcours/demenager"))
     publisher.click("#publish-draft")
-    assert NEW_LABEL in publisher.inner_text(".studio-diff")
+    publisher.wait_for_load_state()
+    assert NEW_LABEL in publisher.inner_text("main")
     checked(publisher, assert_page_ok)
     publisher.click("#confirm-publish")  # nothing chosen yet: the question is asked again
     assert publisher.title().startswith("Erreur")
     checked(publisher, assert_page_ok)
     publisher.check("#confirm-oui")
     publisher.click("#confirm-publish")
+    publisher.wait_for_load_state()
     assert "La version 2 est publiée" in publisher.inner_text("#studio-message")
 
     # The run started before keeps version 1; a citizen who starts now gets version 2.
@@ -155,6 +170,7 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     newcomer = context_page()
     newcomer.goto(server("/parcours/demenager"))
     newcomer.click("main form button[type=submit]")
+    newcomer.wait_for_load_state()
     assert NEW_LABEL in newcomer.inner_text("h1")
 
     # Versions, comparison and rollback.
@@ -164,15 +180,47 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     checked(publisher, assert_page_ok)
     publisher.goto(server("/studio/parcours/demenager/versions"))
     publisher.click("#rollback-1")
+    publisher.wait_for_load_state()
     checked(publisher, assert_page_ok)
     publisher.check("#confirm-oui")
     publisher.click("#confirm-rollback")
+    publisher.wait_for_load_state()
     assert "comme version 3" in publisher.inner_text("#studio-message")
     latest = context_page()
     latest.goto(server("/parcours/demenager"))
     latest.click("main form button[type=submit]")
+    latest.wait_for_load_state()
     assert OLD_LABEL in latest.inner_text("h1")
 
     publisher.goto(server("/studio/journal"))
     assert "studio.rolled_back" in publisher.inner_text("#audit")
     checked(publisher, assert_page_ok)
+
+
+def test_map_indicators_and_feedback_pages_meet_the_bar(studio_server, context_page, assert_page_ok):
+    server = studio_server
+    citizen = context_page()
+    citizen.goto(server("/avis/parcours/demenager/etape"))
+    checked(citizen, assert_page_ok)
+    citizen.click("main button[type=submit]")
+    citizen.wait_for_load_state()
+    assert citizen.title().startswith("Erreur")
+    checked(citizen, assert_page_ok)
+    citizen.check("#etape-aviser-proprietaire")
+    citizen.fill("#comment", "Le délai a changé")
+    citizen.click("main button[type=submit]")
+    citizen.wait_for_load_state()
+    checked(citizen, assert_page_ok)
+    citizen.goto(server("/avis/plainte?parcours=demenager"))
+    checked(citizen, assert_page_ok)
+
+    staff = context_page()
+    sign_in(staff, server, PUBLISHER)
+    for path in ("/studio/parcours/demenager/carte", "/studio/indicateurs", "/studio/indicateurs/cibles",
+                 "/studio/avis", "/studio/parcours/organisations"):
+        staff.goto(server(path))
+        checked(staff, assert_page_ok)
+    staff.goto(server("/studio/avis"))
+    staff.click("main .studio-list a")
+    staff.wait_for_load_state()
+    checked(staff, assert_page_ok)

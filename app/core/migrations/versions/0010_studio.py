@@ -31,9 +31,36 @@ def upgrade():
         batch.alter_column("author", existing_type=sa.String(120), type_=sa.String(254))
     # The runner's freshness check: the newest published row, found by one index look-up.
     op.create_index("ix_journey_versions_status_id", "journey_versions", ["status", "id"])
+    op.create_table(
+        "feedback",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("journey_id", sa.String(80), nullable=True),
+        sa.Column("step_id", sa.String(80), nullable=True),
+        sa.Column("helpful", sa.Boolean(), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_by", sa.String(254), nullable=True),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("closed_at", TZ, nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_feedback"),
+    )
+    op.create_index("ix_feedback_journey_id", "feedback", ["journey_id"])
+    op.create_table(
+        "indicator_targets",
+        sa.Column("key", sa.String(80), nullable=False),
+        sa.Column("target", sa.Float(), nullable=False),
+        sa.Column("updated_by", sa.String(254), nullable=True),
+        sa.Column("updated_at", TZ, nullable=True),
+        sa.PrimaryKeyConstraint("key", name="pk_indicator_targets"),
+    )
 
 
 def downgrade():
+    op.drop_table("indicator_targets")
+    op.drop_index("ix_feedback_journey_id", table_name="feedback")
+    op.drop_table("feedback")
     op.drop_index("ix_journey_versions_status_id", table_name="journey_versions")
     op.execute("DELETE FROM journey_versions WHERE status != 'published'")
     with op.batch_alter_table("journey_versions") as batch:
