@@ -50,8 +50,11 @@ def test_runs_saved_with_extreme_dates_still_show_plan_calendar_and_dossier(app,
     from app.core.db import db
     from app.runner.models import Run
 
+    from app.catalog import get_journey
+
     with app.app_context():
-        run = Run(journey_id="devenir-parent", journey_version=1, status="completed", user_id=user.id,
+        version = get_journey("devenir-parent").version
+        run = Run(journey_id="devenir-parent", journey_version=version, status="completed", user_id=user.id,
                   answers={**BIRTH_ANSWERS, "date_naissance": day})
         db.session.add(run)
         db.session.commit()
