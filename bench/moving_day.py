@@ -64,6 +64,7 @@ _children: list[subprocess.Popen] = []
 SETTINGS: dict = {}
 completed = itertools.count()
 journeys_done = [0]
+requests_per_journey: list[int] = []
 
 
 # --- the citizen ---------------------------------------------------------------------------------
@@ -116,6 +117,7 @@ class Citizen(HttpUser):
         self.scenarios = SETTINGS["scenarios"]
 
     def page(self, method: str, url: str, name: str, **kwargs):
+        self.requests_made += 1
         with self.client.request(method, url, name=name, catch_response=True, allow_redirects=True,
                                  **kwargs) as response:
             if response.status_code != 200:
@@ -138,6 +140,7 @@ class Citizen(HttpUser):
     def _journey(self):
         answers = dict(random.choice(self.scenarios))
         self.client.cookies.clear()
+        self.requests_made = 0
         home = self.page("GET", "/", "home")
         start = self.page("GET", f"/parcours/{JOURNEY}", "start page")
         token = _csrf(start.text)
@@ -169,6 +172,7 @@ class Citizen(HttpUser):
         self._profile()
         self._declare()
         journeys_done[0] += 1
+        requests_per_journey.append(self.requests_made)
 
     def _answer(self, page, path, answers, added):
         soup = BeautifulSoup(page.text, "html.parser")
@@ -321,7 +325,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=20)
-    parser.add_argument("--duration", type=float, default=60, help="seconds of load")
+    parser.add_argument("--duration", type=float, default=180,
+                        help="seconds of load (a citizen takes a few minutes per journey)")
     parser.add_argument("--workers", type=int, default=4, help="delivery worker processes")
     parser.add_argument("--drain-seconds", type=float, default=120)
     options = parser.parse_args()
@@ -391,9 +396,14 @@ def main() -> None:
         for page, figures in pages.items():
             print(f"  {page:22} {figures['requests']:6} requests, median {figures['median_ms']:6.0f} ms, "
                   f"p95 {figures['p95_ms']:6.0f} ms, failures {figures['failures']}")
+        per_journey = sum(requests_per_journey) / len(requests_per_journey) if requests_per_journey else 0
+        requests_per_s = stats.total.num_requests / elapsed
         result = {"users": options.users, "duration_s": round(elapsed, 1), "journeys_completed": journeys_done[0],
                   "journeys_per_minute": round(journeys_done[0] / elapsed * 60, 1),
-                  "requests_per_s": round(stats.total.num_requests / elapsed, 1),
+                  "requests_per_s": round(requests_per_s, 1),
+                  "requests_per_journey": round(per_journey, 1),
+                  # what the servers sustained, in whole journeys (journeys still under way count too)
+                  "capacity_journeys_per_minute": round(requests_per_s * 60 / per_journey, 1) if per_journey else None,
                   "errors": errors, "deliveries": state.get("delivered", 0), "deliveries_drained": not undrained,
                   "delivery_workers": options.workers, "p95_ms": {k: v["p95_ms"] for k, v in pages.items()}}
         for failure in failures:
