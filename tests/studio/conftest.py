@@ -22,7 +22,7 @@ def _fresh_catalog(app):
 
 @pytest.fixture
 def loaded(app):
-    """The journeys/ files stored as version 1, as `make run` does."""
+    """The journeys/ files stored as their first published version (the files' `version:`), as `make run` does."""
     result = app.test_cli_runner().invoke(journeys_cli, ["load"])
     assert result.exit_code == 0, result.output
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import yaml
 from sqlalchemy import event, insert
 
 from app.catalog import get_catalog
@@ -13,15 +14,18 @@ from app.core.config import PROJECT_ROOT
 from app.core.db import db
 
 SOURCE = (PROJECT_ROOT / "journeys" / "demenager.yaml").read_text(encoding="utf-8")
+FIRST = yaml.safe_load(SOURCE)["version"]  # the version `flask journeys load` stores
 
 
 def publish_elsewhere(title: str) -> None:
     """As another process would: a row inserted straight into the table, this process not told."""
-    text = SOURCE.replace("version: 1", "version: 2").replace("  fr: Déménager\n", f"  fr: {title}\n")
+    following = FIRST + 1
+    text = SOURCE.replace(f"version: {FIRST}", f"version: {following}", 1).replace("  fr: Déménager\n", f"  fr: {title}\n")
     with db.engine.begin() as connection:
         connection.execute(insert(JourneyVersion.__table__).values(
-            journey_id="demenager", version=2, status="published", source=text, definition={"v": 2},
-            checksum=checksum({"v": 2}), author="autre-processus", created_at=db.func.now()))
+            journey_id="demenager", version=following, status="published", source=text,
+            definition={"v": following}, checksum=checksum({"v": following}), author="autre-processus",
+            created_at=db.func.now()))
 
 
 def test_another_process_publication_is_seen_after_the_refresh_delay(app, loaded):
@@ -30,11 +34,12 @@ def test_another_process_publication_is_seen_after_the_refresh_delay(app, loaded
     state.refresh_seconds = 0.3
     try:
         with app.app_context():
-            assert get_catalog().get("demenager").version == 1
-            publish_elsewhere("Déménager (v2)")
-            assert get_catalog().get("demenager").version == 1  # within the delay: the cached catalogue
+            assert get_catalog().get("demenager").version == FIRST
+            publish_elsewhere("Déménager (nouvelle version)")
+            assert get_catalog().get("demenager").version == FIRST  # within the delay: the cached catalogue
             time.sleep(0.35)
-            assert get_catalog().get("demenager").title["fr"] == "Déménager (v2)"
+            assert get_catalog().get("demenager").title["fr"] == "Déménager (nouvelle version)"
+            assert get_catalog().get("demenager").version == FIRST + 1
     finally:
         state.refresh_seconds = previous
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from app.catalog import get_journey
 from app.core.db import db
 from app.studio.indicators import percentile
 from app.studio.models import COMPLAINT, STEP_REPORT, Feedback
@@ -22,17 +23,20 @@ def seed(app):
     from app.runner.models import Run
 
     with app.app_context():
-        def run(status, hours, answers=None, version=1):
+        published = get_journey("demenager").version  # the runs' version: the one citizens are served
+
+        def run(status, hours, answers=None, version=published):
             db.session.add(Run(journey_id="demenager", journey_version=version, answers=answers or {},
                                status=status, created_at=T0, updated_at=T0 + timedelta(hours=hours)))
+        first, _ = first_two_questions(app)
         run("completed", 1)
         run("completed", 2)
         run("completed", 6)
         run("in_progress", 0)                                              # stopped at the first question
-        run("in_progress", 0, {"date_demenagement": "2026-07-01"})          # stopped at the second
-        run("in_progress", 0, {"date_demenagement": "2026-07-01"})
+        run("in_progress", 0, {first: "2026-07-01"})                        # stopped at the second
+        run("in_progress", 0, {first: "2026-07-01"})
         run("completed", 100, version=0)                                    # a preview run: never counted
-        declaration = Declaration(number="D-1", user_id=1, run_id="r1", journey_id="demenager", journey_version=1,
+        declaration = Declaration(number="D-1", user_id=1, run_id="r1", journey_id="demenager", journey_version=published,
                                   kind="changement_adresse", consent={})
         db.session.add(declaration)
         db.session.flush()
@@ -44,6 +48,13 @@ def seed(app):
         for helpful in (True, True, True, False):
             db.session.add(Feedback(kind="helpful", journey_id="demenager", helpful=helpful))
         db.session.commit()
+
+
+def first_two_questions(app) -> tuple[str, str]:
+    """The ids of the journey's first two questions, as the file orders them (the first is the date)."""
+    with app.app_context():
+        questions = get_journey("demenager").journey.questions
+        return questions[0].id, questions[1].id
 
 
 def values(client) -> dict:
@@ -58,8 +69,9 @@ def test_indicators_match_hand_computed_values(publisher, app):
     assert float(got["journey.demenager.completions"]["value"]) == 3
     assert float(got["journey.demenager.completion_rate"]["value"]) == 50.0
     assert float(got["journey.demenager.median_hours"]["value"]) == 2  # of 1, 2 and 6 hours
-    assert float(got["journey.demenager.dropped_at.date_demenagement"]["value"]) == 1
-    assert float(got["journey.demenager.dropped_at.destination"]["value"]) == 2
+    first, second = first_two_questions(app)
+    assert float(got[f"journey.demenager.dropped_at.{first}"]["value"]) == 1
+    assert float(got[f"journey.demenager.dropped_at.{second}"]["value"]) == 2
     assert float(got["service.satisfaction"]["value"]) == 75.0
     assert float(got["service.accounts"]["value"]) == 1  # the citizen; staff accounts are not counted
     assert float(got["partner.revenu-quebec.deliveries"]["value"]) == 6

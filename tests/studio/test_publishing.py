@@ -1,4 +1,4 @@
-"""The database is the source of truth: version 1 comes from the files, drafts are edited and checked
+"""The database is the source of truth: the first version comes from the files, drafts are edited and checked
 with the journeys loader, scenarios gate publication, publication reaches citizens while runs keep
 their version, rollback publishes an old text as a new version, and every action is audited."""
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from sqlalchemy import select, update
 
@@ -17,6 +18,7 @@ from app.core.config import PROJECT_ROOT
 from app.core.db import db
 
 SOURCE = (PROJECT_ROOT / "journeys" / "demenager.yaml").read_text(encoding="utf-8")
+FIRST = yaml.safe_load(SOURCE)["version"]  # the files' version: the first one the database holds
 JOURNEY = "/studio/parcours/demenager"
 
 
@@ -35,10 +37,10 @@ def rows(app, journey_id="demenager"):
 
 
 def test_load_stores_the_files_as_version_1_once(app, loaded):
-    assert rows(app) == [(1, PUBLISHED)]
+    assert rows(app) == [(FIRST, PUBLISHED)]
     again = app.test_cli_runner().invoke(journeys_cli, ["load"])
     assert again.exit_code == 0 and "up to date" in again.output
-    assert rows(app) == [(1, PUBLISHED)]
+    assert rows(app) == [(FIRST, PUBLISHED)]
     with app.app_context():
         stored = db.session.execute(select(JourneyVersion).filter_by(journey_id="demenager")).scalar_one()
         assert stored.source == SOURCE and stored.author == "journeys/"
@@ -64,7 +66,7 @@ def test_load_reports_a_file_that_differs_from_the_database(app, loaded):
         db.session.commit()
     result = app.test_cli_runner().invoke(journeys_cli, ["load"])
     assert result.exit_code == 0 and "demenager" in result.output and "flask journeys import" in result.output
-    assert rows(app) == [(1, PUBLISHED)]
+    assert rows(app) == [(FIRST, PUBLISHED)]
 
 
 def test_import_loads_files_as_drafts(app, loaded, tmp_path):
@@ -75,7 +77,7 @@ def test_import_loads_files_as_drafts(app, loaded, tmp_path):
     result = app.test_cli_runner().invoke(journeys_cli, ["import", str(changed), str(broken)])
     assert "demenager.yaml: draft of demenager saved" in result.output
     assert "broken.yaml" in result.output and result.exit_code == 1
-    assert rows(app) == [(1, PUBLISHED), (None, "draft")]
+    assert rows(app) == [(FIRST, PUBLISHED), (None, "draft")]
     with app.app_context():
         assert get_journey("demenager").title["fr"] == "Déménager"  # a draft is not published
 
@@ -137,14 +139,14 @@ def test_a_failing_scenario_blocks_publication_until_fixed(publisher, app):
     page = publisher.get(f"{JOURNEY}/brouillon/publier")
     assert "publication-blocked" in page.get_data(as_text=True)
     refused = publisher.post(f"{JOURNEY}/brouillon/publier", data={"confirm": "oui"})
-    assert refused.status_code == 200 and rows(app) == [(1, PUBLISHED), (None, "draft")]
+    assert refused.status_code == 200 and rows(app) == [(FIRST, PUBLISHED), (None, "draft")]
     save(publisher, SOURCE.replace("  fr: Déménager\n", "  fr: Déménager au Québec\n"))
     assert "Every scenario" not in text_of(publisher.get(f"{JOURNEY}/brouillon/scenarios"))
     assert "Tous les scénarios réussissent" in text_of(publisher.get(f"{JOURNEY}/brouillon/scenarios"))
 
 
 def test_publish_reaches_new_runs_while_started_runs_keep_their_version(publisher, app, client):
-    assert client.post("/parcours/demenager/commencer").status_code == 302  # a citizen starts on v1
+    assert client.post("/parcours/demenager/commencer").status_code == 302  # a citizen starts on the first version
     publisher.post(f"{JOURNEY}/brouillon/creer")
     save(publisher, SOURCE.replace("  fr: Déménager\n", "  fr: Déménager au Québec\n")
          .replace("À quelle date déménagez-vous?", "Quelle est la date du déménagement?"))
@@ -154,9 +156,9 @@ def test_publish_reaches_new_runs_while_started_runs_keep_their_version(publishe
     assert text_of(unanswered).startswith("Erreur")
     done = publisher.post(f"{JOURNEY}/brouillon/publier", data={"confirm": "oui"})
     assert done.status_code == 302
-    assert rows(app) == [(1, PUBLISHED), (2, PUBLISHED)]
+    assert rows(app) == [(FIRST, PUBLISHED), (FIRST + 1, PUBLISHED)]
     with app.app_context():
-        assert get_journey("demenager").version == 2
+        assert get_journey("demenager").version == FIRST + 1
         assert get_catalog().get("demenager").title["fr"] == "Déménager au Québec"
     started = client.get("/parcours/demenager/questions/date_demenagement")
     assert "À quelle date déménagez-vous?" in started.get_data(as_text=True)
@@ -164,8 +166,8 @@ def test_publish_reaches_new_runs_while_started_runs_keep_their_version(publishe
     newcomer.post("/parcours/demenager/commencer")
     fresh = newcomer.get("/parcours/demenager/questions/date_demenagement")
     assert "Quelle est la date du déménagement?" in fresh.get_data(as_text=True)
-    exported = publisher.get(f"{JOURNEY}/versions/2.yaml")
-    assert exported.mimetype == "application/yaml" and "version: 2" in exported.get_data(as_text=True)
+    exported = publisher.get(f"{JOURNEY}/versions/{FIRST + 1}.yaml")
+    assert exported.mimetype == "application/yaml" and f"version: {FIRST + 1}" in exported.get_data(as_text=True)
     assert "Déménager au Québec" in exported.get_data(as_text=True)
 
 
@@ -173,26 +175,26 @@ def test_rollback_publishes_the_old_text_as_a_new_version(publisher, app):
     publisher.post(f"{JOURNEY}/brouillon/creer")
     save(publisher, SOURCE.replace("  fr: Déménager\n", "  fr: Déménager au Québec\n"))
     publisher.post(f"{JOURNEY}/brouillon/publier", data={"confirm": "oui"})
-    page = publisher.get(f"{JOURNEY}/versions/1/restaurer")
+    page = publisher.get(f"{JOURNEY}/versions/{FIRST}/restaurer")
     assert "Déménager au Québec" in page.get_data(as_text=True)
-    assert publisher.post(f"{JOURNEY}/versions/1/restaurer", data={"confirm": "oui"}).status_code == 302
-    assert rows(app) == [(1, PUBLISHED), (2, PUBLISHED), (3, PUBLISHED)]
+    assert publisher.post(f"{JOURNEY}/versions/{FIRST}/restaurer", data={"confirm": "oui"}).status_code == 302
+    assert rows(app) == [(FIRST, PUBLISHED), (FIRST + 1, PUBLISHED), (FIRST + 2, PUBLISHED)]
     with app.app_context():
-        assert get_journey("demenager").version == 3
+        assert get_journey("demenager").version == FIRST + 2
         assert get_journey("demenager").title["fr"] == "Déménager"
     history = text_of(publisher.get(f"{JOURNEY}/versions"))
-    assert "Rétablit la version 1" in history
+    assert f"Rétablit la version {FIRST}" in history
 
 
 def test_compare_any_two_versions_side_by_side(publisher):
     publisher.post(f"{JOURNEY}/brouillon/creer")
     save(publisher, SOURCE.replace("  fr: Déménager\n", "  fr: Déménager au Québec\n"))
-    page = publisher.get(f"{JOURNEY}/comparer?de=1&a=brouillon")
+    page = publisher.get(f"{JOURNEY}/comparer?de={FIRST}&a=brouillon")
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
     changed = soup.select("tr.studio-diff-changed")
     assert any("Déménager au Québec" in row.get_text() for row in changed)
-    assert any("version: 2" in row.get_text() for row in changed)
-    assert publisher.get(f"{JOURNEY}/comparer?de=1&a=1").status_code == 200
+    assert any(f"version: {FIRST + 1}" in row.get_text() for row in changed)
+    assert publisher.get(f"{JOURNEY}/comparer?de={FIRST}&a={FIRST}").status_code == 200
 
 
 def test_organisations_are_edited_and_published_the_same_way(publisher, app):

@@ -8,6 +8,7 @@ Every studio page passes axe and the page checker, and has no horizontal scroll 
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from app.auth.models import STAFF_EDITOR, STAFF_PUBLISHER
 from app.auth.testing import STRONG_PASSWORD, create_user
@@ -17,6 +18,8 @@ from tests.browser.fixtures import _new_page, _serve
 pytestmark = pytest.mark.browser
 
 SOURCE = (PROJECT_ROOT / "journeys" / "demenager.yaml").read_text(encoding="utf-8")
+FIRST = yaml.safe_load(SOURCE)["version"]  # the files' version: the first one `flask journeys load` stores
+DATE_TYPE_LINE = SOURCE.splitlines().index("    type: date") + 1
 OLD_LABEL = "À quelle date déménagez-vous?"
 NEW_LABEL = "Quelle est la date du déménagement?"
 EDITOR, PUBLISHER = "editrice@quebec.ca", "publieur@quebec.ca"
@@ -75,7 +78,7 @@ def checked(page, assert_page_ok):
 
 def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, assert_page_ok):
     server = studio_server
-    # A citizen starts Déménager on version 1.
+    # A citizen starts Déménager on the first version (the files').
     early = context_page()
     early.goto(server("/parcours/demenager"))
     early.click("main form button[type=submit]")
@@ -94,7 +97,7 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     no_js.click("#save-draft")
     no_js.wait_for_load_state()
     assert no_js.title().startswith("Erreur")
-    assert "Ligne 21" in no_js.inner_text("#draft-errors")
+    assert f"Ligne {DATE_TYPE_LINE}" in no_js.inner_text("#draft-errors")
 
     editor = context_page()
     sign_in(editor, server, EDITOR)
@@ -162,9 +165,9 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     publisher.check("#confirm-oui")
     publisher.click("#confirm-publish")
     publisher.wait_for_load_state()
-    assert "La version 2 est publiée" in publisher.inner_text("#studio-message")
+    assert f"La version {FIRST + 1} est publiée" in publisher.inner_text("#studio-message")
 
-    # The run started before keeps version 1; a citizen who starts now gets version 2.
+    # The run started before keeps the first version; a citizen who starts now gets the new one.
     early.goto(early_question)
     assert OLD_LABEL in early.inner_text("h1")
     newcomer = context_page()
@@ -176,16 +179,16 @@ def test_edit_preview_test_publish_and_roll_back(studio_server, context_page, as
     # Versions, comparison and rollback.
     publisher.goto(server("/studio/parcours/demenager/versions"))
     checked(publisher, assert_page_ok)
-    publisher.goto(server("/studio/parcours/demenager/comparer?de=1&a=2"))
+    publisher.goto(server(f"/studio/parcours/demenager/comparer?de={FIRST}&a={FIRST + 1}"))
     checked(publisher, assert_page_ok)
     publisher.goto(server("/studio/parcours/demenager/versions"))
-    publisher.click("#rollback-1")
+    publisher.click(f"#rollback-{FIRST}")
     publisher.wait_for_load_state()
     checked(publisher, assert_page_ok)
     publisher.check("#confirm-oui")
     publisher.click("#confirm-rollback")
     publisher.wait_for_load_state()
-    assert "comme version 3" in publisher.inner_text("#studio-message")
+    assert f"comme version {FIRST + 2}" in publisher.inner_text("#studio-message")
     latest = context_page()
     latest.goto(server("/parcours/demenager"))
     latest.click("main form button[type=submit]")
