@@ -165,3 +165,12 @@ def assert_page_ok(page_checker, assert_no_axe_violations):
             assert_no_axe_violations(page)
 
     return check
+
+
+@pytest.fixture
+def mail_dir(live_server, tmp_path):
+    """The live server's mails go to a folder of this test's own, so a test reads only its own links."""
+    previous = live_server.app.config["MAIL_DIR"]
+    live_server.app.config["MAIL_DIR"] = str(tmp_path)
+    yield tmp_path
+    live_server.app.config["MAIL_DIR"] = previous

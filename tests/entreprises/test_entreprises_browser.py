@@ -22,14 +22,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def mail_dir(live_server, tmp_path):
-    previous = live_server.app.config["MAIL_DIR"]
-    live_server.app.config["MAIL_DIR"] = str(tmp_path)
-    yield tmp_path
-    live_server.app.config["MAIL_DIR"] = previous
-
-
-@pytest.fixture
 def pinned_today(live_server):
     live_server.app.config["TODAY"] = "2026-08-01"
     yield
