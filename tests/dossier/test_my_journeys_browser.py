@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from app.catalog import get_journey
 from app.auth.testing import STRONG_PASSWORD, create_user
 from app.core.db import db
 from app.runner.models import Run
@@ -40,7 +41,8 @@ def test_my_journeys_on_a_phone(phone, live_server, page_checker, assert_no_axe_
         user = create_user(email)
         runs = []
         for day in ("2026-02-20", "2024-05-03"):
-            run = Run(journey_id="devenir-parent", journey_version=1, status="completed", user_id=user.id,
+            run = Run(journey_id="devenir-parent", journey_version=get_journey("devenir-parent").version,
+                      status="completed", user_id=user.id,
                       answers={"type_evenement": "naissance", "date_naissance": day})
             db.session.add(run)
             db.session.commit()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from runner_helpers import JOURNEY, answer_all, item_url, question_url
 
+from app.catalog import get_journey
 from app.auth.testing import create_user, login
 from app.core.config import PROJECT_ROOT
 from app.core.db import db
@@ -83,7 +84,8 @@ def collect_accounts_and_dossier(pages: Pages, app) -> None:
     pages.keep("login-error", client.post("/connexion", data={"email": "x", "password": ""}))
     with app.app_context():
         user = create_user("valide@example.ca")
-        run = Run(journey_id="devenir-parent", journey_version=1, status="completed", user_id=user.id,
+        run = Run(journey_id="devenir-parent", journey_version=get_journey("devenir-parent").version,
+                  status="completed", user_id=user.id,
                   answers={"type_evenement": "naissance", "date_naissance": "2026-02-20"})
         db.session.add(run)
         db.session.commit()
