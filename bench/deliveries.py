@@ -36,6 +36,10 @@ import time
 import uuid
 from datetime import timedelta
 
+# Throw-away servers with generated secrets: development mode, as under `make bench`, even when the
+# script is run by hand (production mode refuses to start without its secrets).
+os.environ.setdefault("PARCOURS_ENV", "development")
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 

@@ -52,6 +52,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+# Throw-away servers with generated secrets: development mode, as under `make bench`, even when the
+# script is run by hand (production mode refuses to start without its secrets).
+os.environ.setdefault("PARCOURS_ENV", "development")
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"

@@ -50,6 +50,10 @@ from bs4 import BeautifulSoup  # noqa: E402
 from locust import HttpUser, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
+# Throw-away servers with generated secrets: development mode, as under `make bench`, even when the
+# script is run by hand (production mode refuses to start without its secrets).
+os.environ.setdefault("PARCOURS_ENV", "development")
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent

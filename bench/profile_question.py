@@ -24,6 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Throw-away servers with generated secrets: development mode, as under `make bench`, even when the
+# script is run by hand (production mode refuses to start without its secrets).
+os.environ.setdefault("PARCOURS_ENV", "development")
+
 # bench/http.py would shadow the standard library's `http` package: run from the project root instead.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
