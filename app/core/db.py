@@ -1,5 +1,5 @@
-"""Database: the SQLAlchemy 2 declarative base, the Flask-SQLAlchemy handle, Alembic migrations and
-how pooled connections are checked before use."""
+"""Database: the SQLAlchemy 2 declarative base, the Flask-SQLAlchemy handle, Alembic migrations, how
+pooled connections are checked before use, and what a database error may say."""
 from __future__ import annotations
 
 import time
@@ -37,6 +37,30 @@ def harden(app) -> None:
                                                "hide_parameters": True}
     private_dir(app.instance_path, narrow=True)
     private_sqlite_file(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+
+
+def withhold_server_details(engine) -> None:
+    """PostgreSQL quotes the row in its error messages ("Key (email)=(…) already exists", "Failing row
+    contains (…)", "invalid input syntax for type date: "…""): `hide_parameters` does not reach them,
+    and the message ends up in every log line and traceback of the error. The driver's error keeps
+    its SQLSTATE and `diag` for code that needs them; its message names the schema only."""
+    if engine.dialect.name != "postgresql":  # SQLite's messages name columns, never values
+        return
+
+    @event.listens_for(engine, "handle_error")
+    def _withhold(context):
+        error = context.original_exception
+        diag = getattr(error, "diag", None)
+        if diag is None:
+            return
+        where = ", ".join(f"{label} {value}" for label, value in (
+            ("table", diag.table_name), ("column", diag.column_name), ("constraint", diag.constraint_name)) if value)
+        error.args = (f"{type(error).__name__} (SQLSTATE {diag.sqlstate})" + (f" on {where}" if where else "")
+                      + "; the server's message is withheld: it can quote personal data",)
+        wrapped = context.sqlalchemy_exception  # its message was built from the driver's, already
+        if wrapped is not None and wrapped.args:
+            kind = type(error)
+            wrapped.args = (f"({kind.__module__}.{kind.__name__}) {error.args[0]}", *wrapped.args[1:])
 
 
 def utcnow() -> datetime:

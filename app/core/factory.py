@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core import (assets, config, cookie_session, errors, fragments, i18n, redaction, security, serve,
                       shared_pages, template_tests)
-from app.core.db import check_idle_connections, db, harden, migrate
+from app.core.db import check_idle_connections, db, harden, migrate, withhold_server_details
 from app.core.config import PROJECT_ROOT
 
 csrf = CSRFProtect()
@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         for engine in db.engines.values():
             check_idle_connections(engine)
+            withhold_server_details(engine)
     migrate.init_app(app, db)
     csrf.init_app(app)
     i18n.init_app(app)

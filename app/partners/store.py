@@ -97,7 +97,11 @@ def make_engine(url: str) -> Engine:
             connection.execute("PRAGMA synchronous=NORMAL")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+    from app.core.db import withhold_server_details
+
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+    withhold_server_details(engine)
+    return engine
 
 
 def prepare(engine: Engine) -> None:

@@ -8,12 +8,13 @@ import stat
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app import create_app
 from app.auth.testing import create_user
 from app.core.db import db
 from app.partners.store import make_engine
+from tests.declarations.test_postgres import pg_app, pg_database  # noqa: F401 (fixtures)
 
 
 def mode(path) -> int:
@@ -49,6 +50,44 @@ def test_the_registries_engine_hides_parameters(tmp_path):
         connection.execute(text("INSERT INTO t VALUES (:s)"), {"s": "130692544"})
     with pytest.raises(IntegrityError) as raised, engine.begin() as connection:
         connection.execute(text("INSERT INTO t VALUES (:s)"), {"s": "130692544"})
+    assert "130692544" not in str(raised.value)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("statement, values", [
+    # a unique key quoted back ("Key (email)=(...) already exists")
+    ("INSERT INTO users (email, password_hash, roles) VALUES (:e, :p, '[]')",
+     {"e": "marie.curie@example.ca", "p": "secret-hash-1234"}),
+    # the failing row quoted back ("Failing row contains (..., marie.curie@example.ca, ...)")
+    ("INSERT INTO users (id, email, password_hash, roles) VALUES (NULL, :e, :p, '[]')",
+     {"e": "marie.curie@example.ca", "p": "secret-hash-1234"}),
+    # the typed value quoted back ("invalid input syntax for type integer: "...")
+    ("SELECT * FROM users WHERE id = CAST(:e AS INTEGER)", {"e": "marie.curie@example.ca"}),
+])
+def test_postgresql_errors_quote_no_row_values(pg_app, caplog, statement, values):
+    """PostgreSQL's own messages quote values, which hide_parameters does not reach."""
+    with pg_app.app_context():
+        create_user(email="marie.curie@example.ca")
+        with caplog.at_level(logging.DEBUG):
+            with pytest.raises(DBAPIError) as raised:
+                db.session.execute(text(statement), values)
+            logging.getLogger("app").exception("database error")
+        db.session.rollback()
+    logged = str(raised.value) + caplog.text
+    assert "marie.curie" not in logged and "secret-hash-1234" not in logged
+    assert "SQLSTATE" in str(raised.value)  # what went wrong is still said, in terms of the schema
+    assert raised.value.orig.diag.sqlstate  # and code can still tell the errors apart
+
+
+@pytest.mark.postgres
+def test_the_registries_postgresql_errors_quote_no_value(pg_database):
+    engine = make_engine(pg_database())
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (sin TEXT UNIQUE)"))
+        connection.execute(text("INSERT INTO t VALUES (:s)"), {"s": "130692544"})
+    with pytest.raises(IntegrityError) as raised, engine.begin() as connection:
+        connection.execute(text("INSERT INTO t VALUES (:s)"), {"s": "130692544"})
+    engine.dispose()
     assert "130692544" not in str(raised.value)
 
 
