@@ -412,8 +412,9 @@ def measure(worker_class: str, env: dict, work: Path, options, prepared=None) ->
         for name in scripts:
             slices[name].append(run_wrk(bases[name], scripts[name], options.slice, options.wrk_threads,
                                         options.connections))
-    rss_after = [rss_mb(pid) for pid in workers]
-    restarted = worker_pids(parcours.pid) != workers
+    now = worker_pids(parcours.pid)
+    restarted = now != workers  # gunicorn's max_requests recycles a worker after about 20 000 requests
+    rss_after = [rss_mb(pid) for pid in now]
     stop_server(parcours)
     stop_server(hello)
 
