@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -62,12 +63,22 @@ def _known_or_404(slug: str) -> str:
     return document
 
 
-def _draft_or_redirect(slug: str):
-    document = _known_or_404(slug)
-    draft = drafts.draft_of(document)
-    if draft is None:
-        return document, None, redirect(url_for("studio.journey", slug=slug))
-    return document, draft, None
+def with_draft(journeys_only: bool = False):
+    """The view gets the slug, the document and its draft; without a draft, the document's page.
+    `journeys_only`: the organisations document has no structure, scenarios or map (404)."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(slug: str, **kwargs):
+            document = _known_or_404(slug)
+            if journeys_only and document == ORGANISATIONS_ID:
+                abort(404)
+            draft = drafts.draft_of(document)
+            if draft is None:
+                return redirect(url_for("studio.journey", slug=slug))
+            return view(slug, document, draft, **kwargs)
+
+        return wrapped
+    return decorate
 
 
 def _title(document: str) -> str:
@@ -119,10 +130,8 @@ def start_draft(slug: str):
 
 @bp.route("/parcours/<slug:slug>/brouillon", methods=["GET", "POST"])
 @staff_required
-def edit(slug: str):
-    document, draft, elsewhere = _draft_or_redirect(slug)
-    if elsewhere:
-        return elsewhere
+@with_draft()
+def edit(slug: str, document: str, draft):
     saved = False
     if request.method == "POST":
         result = drafts.save(draft, request.form.get("source", ""), current_user)
@@ -146,12 +155,8 @@ def edit(slug: str):
 
 @bp.get("/parcours/<slug:slug>/brouillon/structure")
 @staff_required
-def structure(slug: str):
-    document, draft, elsewhere = _draft_or_redirect(slug)
-    if elsewhere:
-        return elsewhere
-    if document == ORGANISATIONS_ID:
-        abort(404)
+@with_draft(journeys_only=True)
+def structure(slug: str, document: str, draft):
     result, results = drafts.readiness(draft)
     view = None
     if result.compiled is not None:
@@ -162,12 +167,8 @@ def structure(slug: str):
 
 @bp.get("/parcours/<slug:slug>/brouillon/scenarios")
 @staff_required
-def scenarios(slug: str):
-    document, draft, elsewhere = _draft_or_redirect(slug)
-    if elsewhere:
-        return elsewhere
-    if document == ORGANISATIONS_ID:
-        abort(404)
+@with_draft(journeys_only=True)
+def scenarios(slug: str, document: str, draft):
     result, results = drafts.readiness(draft)
     return render_template("studio/scenarios.html", slug=slug, title=_title(document), draft=draft,
                            results=results, error_count=len(result.errors),
@@ -176,11 +177,9 @@ def scenarios(slug: str):
 
 @bp.post("/parcours/<slug:slug>/brouillon/scenarios/enregistrer")
 @staff_required
-def save_scenario(slug: str):
+@with_draft()
+def save_scenario(slug: str, document: str, draft):
     """Enregistrer comme scénario: the answers of this person's preview run, and the plan they give now."""
-    document, draft, elsewhere = _draft_or_redirect(slug)
-    if elsewhere:
-        return elsewhere
     name = (request.form.get("name") or "").strip().lower()
     if not scenario_runs.NAME.match(name):
         flash(gettext("The scenario was not saved: give it a name made of lower-case letters, digits and hyphens."))
@@ -196,10 +195,8 @@ def save_scenario(slug: str):
 
 @bp.post("/parcours/<slug:slug>/brouillon/demander-publication")
 @staff_required
-def request_review(slug: str):
-    document, draft, elsewhere = _draft_or_redirect(slug)
-    if elsewhere:
-        return elsewhere
+@with_draft()
+def request_review(slug: str, document: str, draft):
     drafts.request_review(draft, current_user)
     flash(gettext("A publisher has been asked to review and publish this draft."))
     return redirect(url_for("studio.journey", slug=slug))
@@ -207,10 +204,8 @@ def request_review(slug: str):
 
 @bp.route("/parcours/<slug:slug>/brouillon/abandonner", methods=["GET", "POST"])
 @staff_required
-def discard(slug: str):
-    document, draft, elsewhere = _draft_or_redirect(slug)
-    if elsewhere:
-        return elsewhere
+@with_draft()
+def discard(slug: str, document: str, draft):
     if request.method == "POST":
         drafts.discard(draft, current_user)
         flash(gettext("The draft was deleted. Citizens still see the published version."))
@@ -220,10 +215,8 @@ def discard(slug: str):
 
 @bp.route("/parcours/<slug:slug>/brouillon/publier", methods=["GET", "POST"])
 @publisher_required
-def publish(slug: str):
-    document, draft, elsewhere = _draft_or_redirect(slug)
-    if elsewhere:
-        return elsewhere
+@with_draft()
+def publish(slug: str, document: str, draft):
     result, results = drafts.readiness(draft)
     failed = [r for r in results if not r.passed]
     blocked = not result.ok or bool(failed)
