@@ -31,10 +31,11 @@ class PlannedStep:
 
 
 @dataclass
-class RunView:
+class SavedRun:
+    """A run as a list in Mon dossier (or Mon dossier entreprise) shows it."""
+
     run: object
     journey: object | None  # the compiled journey, None when its version is no longer known
-    steps: list[PlannedStep] = field(default_factory=list)
 
     @property
     def title(self) -> dict:
@@ -43,6 +44,11 @@ class RunView:
     @property
     def completed(self) -> bool:
         return self.run.status == "completed"
+
+
+@dataclass
+class RunView(SavedRun):
+    steps: list[PlannedStep] = field(default_factory=list)
 
     @property
     def open_steps(self) -> list[PlannedStep]:

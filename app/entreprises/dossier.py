@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.db import db
+from app.dossier.overview import SavedRun
 from app.entreprises.models import BusinessEvent, BusinessRun, ObligationTick
 from app.journeys.recurring import upcoming
 
@@ -45,18 +46,8 @@ class Obligation:
 
 
 @dataclass
-class BusinessResult:
-    run: object
-    journey: object | None
-    started_by: str | None
-
-    @property
-    def title(self) -> dict:
-        return self.journey.journey.title if self.journey is not None else {"fr": self.run.journey_id}
-
-    @property
-    def completed(self) -> bool:
-        return self.run.status == "completed"
+class BusinessResult(SavedRun):
+    started_by: str | None = None
 
 
 def emails(user_ids) -> dict[int, str]:
