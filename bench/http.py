@@ -18,7 +18,8 @@ What a citizen does, measured under load that the server (not the client) limits
    - `answer_post`: a POST that CHANGES that answer (two dates in turn) and the GET of its redirect;
    - `plan`: the personalised plan of a complete run;
    every response's status is checked by the Lua script (200 for pages, 302/303 for a POST);
-4. reads each Parcours worker's resident memory (VmRSS) before and after, for `sync` and `gthread`.
+4. reads each Parcours worker's resident memory (VmRSS) before and after, and its proportional share
+   (Pss: pages shared after the fork counted once over the workers), for `sync` and `gthread`.
 
 Each figure is requests per second (mean over its slices), p50/p99 latency (mean over slices) and
 the count of unexpected responses; `ratio_*` divides by hello-world measured in the same slices.
@@ -158,6 +159,18 @@ def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size: pages shared with the master and the other workers (the libraries
+    preloaded before the fork) counted in proportion, so the sum over workers is what they cost."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -415,6 +428,7 @@ def measure(worker_class: str, env: dict, work: Path, options, prepared=None) ->
     now = worker_pids(parcours.pid)
     restarted = now != workers  # gunicorn's max_requests recycles a worker after about 20 000 requests
     rss_after = [rss_mb(pid) for pid in now]
+    pss_after = [pss_mb(pid) for pid in now]
     stop_server(parcours)
     stop_server(hello)
 
@@ -435,6 +449,7 @@ def measure(worker_class: str, env: dict, work: Path, options, prepared=None) ->
         result[name] = figure
     result["rss_mb_before"] = [round(m, 1) for m in rss_before]
     result["rss_mb_after"] = [round(m, 1) for m in rss_after]
+    result["pss_mb_after"] = [round(m, 1) for m in pss_after]
     result["workers_restarted"] = restarted
     return result, prepared
 
@@ -475,7 +490,8 @@ def main() -> None:
         print(f"{worker_class}: hello {figures['hello']['rps']:.0f} req/s; " + "; ".join(
             f"{name} {figures[name]['rps']:.0f} req/s (x{figures[name]['ratio']:.2f}, p50 {figures[name]['p50_ms']} ms, "
             f"p99 {figures[name]['p99_ms']} ms, non-2xx {figures[name]['non_2xx']})" for name in FIGURES)
-            + f"; worker RSS {figures['rss_mb_before']} -> {figures['rss_mb_after']} MB", flush=True)
+            + f"; worker RSS {figures['rss_mb_before']} -> {figures['rss_mb_after']} MB"
+            + f" (PSS {figures['pss_mb_after']} MB)", flush=True)
 
     unexpected = sum(results[w][name]["non_2xx"] for w in results for name in ("hello", *FIGURES))
     rss_max = max(max(results[w]["rss_mb_after"] + results[w]["rss_mb_before"]) for w in results)
