@@ -155,26 +155,24 @@ def worker_pids(master_pid: int) -> list[int]:
     return sorted(int(pid) for pid in children)
 
 
-def rss_mb(pid: int) -> float:
+def _proc_mb(pid: int, file: str, key: str) -> float:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    return _proc_mb(pid, "status", "VmRSS:")
 
 
 def pss_mb(pid: int) -> float:
     """Proportional set size: pages shared with the master and the other workers (the libraries
     preloaded before the fork) counted in proportion, so the sum over workers is what they cost."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return _proc_mb(pid, "smaps_rollup", "Pss:")
 
 
 def prepare_database(env: dict) -> None:
