@@ -16,6 +16,8 @@ from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, Integer, MetaDat
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from app.core.db import withhold_server_details
+
 metadata = MetaData()
 
 declarations = Table(
@@ -97,8 +99,6 @@ def make_engine(url: str) -> Engine:
             connection.execute("PRAGMA synchronous=NORMAL")
 
         return engine
-    from app.core.db import withhold_server_details
-
     engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
     withhold_server_details(engine)
     return engine

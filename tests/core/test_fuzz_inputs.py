@@ -40,6 +40,8 @@ def _cpu_time_of_each_fuzz_test():
     started = time.process_time()
     yield
     SPENT[0] += time.process_time() - started
+
+
 _FIELDS: dict[str, list[str]] = {}
 
 
