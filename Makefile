@@ -34,7 +34,7 @@ test: install-test vendor translations chromium fonts vnu
 test-postgres: install-test vendor translations
 	PARCOURS_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
-# About twelve minutes: the engine, HTTP against hello-world (sync and gthread), deliveries with
+# About fifteen minutes: the engine, HTTP against hello-world (sync and gthread), deliveries with
 # 1/2/4 workers (30 s each) and three minutes of moving day under locust; all need PostgreSQL.
 bench: install-test vendor translations wrk
 	$(BIN)/python -c "import locust" 2>/dev/null || $(BIN)/pip install -q -e '.[test,bench]'

@@ -1,12 +1,12 @@
 """HTTP benchmark: Parcours against a bare Flask hello-world, distinct citizens, PostgreSQL, gunicorn.
 
-    .venv/bin/python bench/http.py [--runs 128] [--connections 32] [--slice 3] [--slices 4]
-                                   [--worker-classes sync,gthread] [--journey devenir-parent]
+    .venv/bin/python bench/http.py [--runs 128] [--connections 32] [--slice 3] [--slices 8]
+                                   [--worker-classes sync,gthread] [--workers 2] [--journey devenir-parent]
 
 What a citizen does, measured under load that the server (not the client) limits:
 1. a throw-away PostgreSQL database with a random name (dropped at the end, whatever happens) is
    migrated and the journeys stored; gunicorn serves Parcours with `gunicorn.conf.py`'s app
-   (2 workers) and, with the same settings, `bench/hello.py`;
+   (`--workers`, 2 by default) and, with the same settings, `bench/hello.py`;
 2. `--runs` distinct visitors start a run each (fresh runs: their first question is fetched), and
    `--runs` more start one and get the answers of the journey's first scenario
    (journeys/tests/<journey>/01-*.yaml), so their run is complete;
@@ -22,7 +22,8 @@ What a citizen does, measured under load that the server (not the client) limits
    (Pss: pages shared after the fork counted once over the workers), for `sync` and `gthread`.
 
 Each figure is requests per second (mean over its slices), p50/p99 latency (mean over slices) and
-the count of unexpected responses; `ratio_*` divides by hello-world measured in the same slices.
+the count of unexpected responses; `ratio` is the median over slices of the figure's rate divided by
+hello-world's in the slice just before (`ratio_per_slice` lists them, `ratio_of_means` divides the means).
 The last line is one JSON object. The benchmark exits non-zero when a response was unexpected.
 """
 from __future__ import annotations
@@ -96,13 +97,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(app_spec: str, *, env: dict, worker_class: str, threads: int, log: Path,
+def start_gunicorn(app_spec: str, *, env: dict, worker_class: str, threads: int, workers: int, log: Path,
                    config: str | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     command = [str(BIN / "gunicorn")]
     if config:
         command += ["--config", config]
-    command += ["--workers", "2", "--worker-class", worker_class, "--threads", str(threads),
+    command += ["--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
                 "--bind", f"{HOST}:{port}", "--chdir", str(ROOT), "--log-level", "warning",
                 "--keep-alive", "5", app_spec]
     server = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
@@ -123,7 +124,7 @@ def start_gunicorn(app_spec: str, *, env: dict, worker_class: str, threads: int,
         break
     else:
         raise SystemExit(f"gunicorn {app_spec} did not answer within 60 s:\n{log.read_text()[-1500:]}")
-    while len(worker_pids(server.pid)) < 2 and time.monotonic() < deadline:
+    while len(worker_pids(server.pid)) < workers and time.monotonic() < deadline:
         time.sleep(0.1)
     return server, base
 
@@ -401,7 +402,7 @@ def run_wrk(base: str, script: Path, seconds: float, threads: int, connections: 
 
 def measure(worker_class: str, env: dict, work: Path, options, prepared=None) -> tuple[dict, tuple]:
     threads = options.threads if worker_class == "gthread" else 1
-    settings = dict(env=env, worker_class=worker_class, threads=threads)
+    settings = dict(env=env, worker_class=worker_class, threads=threads, workers=options.workers)
     parcours, parcours_url = start_gunicorn("app.wsgi:application", log=work / f"parcours-{worker_class}.log",
                                             config=str(ROOT / "gunicorn.conf.py"), **settings)
     hello, hello_url = start_gunicorn("bench.hello:app", log=work / f"hello-{worker_class}.log", **settings)
@@ -441,9 +442,13 @@ def measure(worker_class: str, env: dict, work: Path, options, prepared=None) ->
     result = {"hello": hello_figure}
     for name in FIGURES:
         figure = summary(name)
-        figure["ratio"] = round(figure["rps"] / hello_figure["rps"], 3) if hello_figure["rps"] else 0.0
-        # per slice, so that background load on the shared machine cancels out
-        figure["ratio_per_slice"] = [round(a["rps"] / h["rps"], 3) for a, h in zip(slices[name], slices["hello"])]
+        # Per slice against the hello-world slice just before it, so that background load on the shared
+        # machine cancels out; the median, so that one slice where either server stalled (a hello-world
+        # slice at a tenth of its rate was seen) does not move the figure.
+        per_slice = [a["rps"] / h["rps"] for a, h in zip(slices[name], slices["hello"]) if h["rps"]]
+        figure["ratio"] = round(statistics.median(per_slice), 3) if per_slice else 0.0
+        figure["ratio_of_means"] = round(figure["rps"] / hello_figure["rps"], 3) if hello_figure["rps"] else 0.0
+        figure["ratio_per_slice"] = [round(r, 3) for r in per_slice]
         result[name] = figure
     result["rss_mb_before"] = [round(m, 1) for m in rss_before]
     result["rss_mb_after"] = [round(m, 1) for m in rss_after]
@@ -458,10 +463,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--slice", type=float, default=3, help="seconds per slice")
-    parser.add_argument("--slices", type=int, default=4, help="slices per figure and worker class")
+    parser.add_argument("--slices", type=int, default=8, help="slices per figure and worker class")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per figure")
     parser.add_argument("--worker-classes", default="sync,gthread")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each server")
     parser.add_argument("--journey", default="devenir-parent")
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -480,7 +486,7 @@ def main() -> None:
 
     results, prepared = {}, None
     print(f"wrk -t{options.wrk_threads} -c{options.connections}; {options.runs} fresh and {options.runs} "
-          f"complete runs of {options.journey} on PostgreSQL; gunicorn 2 workers; {options.slices} slices of "
+          f"complete runs of {options.journey} on PostgreSQL; gunicorn {options.workers} workers each; {options.slices} slices of "
           f"{options.slice} s per figure, interleaved with hello-world", flush=True)
     for worker_class in options.worker_classes.split(","):
         results[worker_class], prepared = measure(worker_class, env, work, options, prepared)

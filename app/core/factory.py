@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
+from inspect import iscoroutinefunction
 
 from flask import Flask
 from flask_wtf import CSRFProtect
@@ -15,10 +17,30 @@ from app.core.config import PROJECT_ROOT
 csrf = CSRFProtect()
 
 
+class Parcours(Flask):
+    """Flask, with each view and hook checked for `async def` once rather than at every call.
+
+    Flask asks `inspect.iscoroutinefunction` of every hook and view at every request, a dozen
+    times per page (about 10 µs of a question page, bench/profile_question.py); whether a
+    function is a coroutine function never changes."""
+
+    def ensure_sync(self, func):
+        try:
+            asynchronous = _is_coroutine_function(func)
+        except TypeError:  # a callable that cannot be a dictionary key
+            return super().ensure_sync(func)
+        return self.async_to_sync(func) if asynchronous else func
+
+
+@lru_cache(maxsize=1024)  # views, hooks and error handlers: a fixed set of a few hundred
+def _is_coroutine_function(func) -> bool:
+    return iscoroutinefunction(func)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     # INSTANCE_PATH (tests, or two processes on one machine) moves instance/: config.py, dev secrets.
     instance_path = (overrides or {}).get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
-    app = Flask(
+    app = Parcours(
         "app",
         instance_path=str(instance_path),
         static_folder=str(PROJECT_ROOT / "static"),

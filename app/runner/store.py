@@ -10,13 +10,14 @@ bench/profile_question.py). The `Run` model stays the schema and serves the acco
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from flask import session
 from flask_login import current_user
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import JSON, Integer, String, bindparam, select, update
 
 from app.core.db import db
 from app.runner import mode
@@ -42,7 +43,10 @@ class RunRecord:
 _COLUMNS = [field.name for field in fields(RunRecord)]  # a row is read in the record's field order
 _ANSWERS = _COLUMNS.index("answers")
 _READ = select(*(_runs.c[name] for name in _COLUMNS)).where(_runs.c.id == bindparam("run_id"))
-_readers: WeakKeyDictionary = WeakKeyDictionary()  # engine -> (SQL, positional parameters?, JSON decoder)
+_readers: WeakKeyDictionary = WeakKeyDictionary()  # engine -> how that engine's database is read
+PREPARED_NAME = b"parcours_read_run"
+PREPARED_FLAG = "parcours_read_run_prepared"  # in a pooled connection's `info`: lives as long as it does
+UNDEFINED_PREPARED_STATEMENT = b"26000"
 
 
 def current_run(journey_id: str) -> RunRecord | None:
@@ -59,27 +63,19 @@ def current_run(journey_id: str) -> RunRecord | None:
 
 
 def _read_row(engine, run_id: str) -> tuple | None:
-    """The run's row, read through the engine's pool straight with the DB-API cursor.
+    """The run's row, read through the engine's pool straight with the driver.
 
     Every questionnaire page does this, and SQLAlchemy's statement execution (cache key, result
-    objects, connection events) cost twice the query itself on SQLite. The SQL is still compiled by
-    SQLAlchemy for the engine's dialect, and the JSON column decoded by its own type.
-
-    On PostgreSQL the SELECT runs in autocommit: one round trip, where a transaction would add
-    BEGIN and ROLLBACK. A connection found broken (the server restarted) is thrown away and the
-    read, which changes nothing, is tried once more on a new one."""
+    objects, connection events) cost twice the query itself. The SQL is still compiled by
+    SQLAlchemy for the engine's dialect. A connection found broken (the server restarted) is
+    thrown away and the read, which changes nothing, is tried once more on a new one."""
     reader = _readers.get(engine)
     if reader is None:
-        compiled = _READ.compile(dialect=engine.dialect)
-        decode = _runs.c.answers.type.result_processor(engine.dialect, None)  # None: the driver decodes
-        reader = _readers[engine] = (str(compiled), compiled.positional, decode,
-                                     engine.dialect.name == "postgresql")
-    sql, positional, decode, autocommit = reader
+        reader = _readers[engine] = (PreparedReader if engine.dialect.name == "postgresql" else CursorReader)(engine)
     for attempt in (1, 2):
         connection = engine.raw_connection()
         try:
-            row = _select(connection, sql, (run_id,) if positional else {"run_id": run_id}, autocommit)
-            break
+            return reader.read(connection, run_id)
         except engine.dialect.loaded_dbapi.Error as error:
             if attempt == 2 or not engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
                 raise
@@ -87,26 +83,83 @@ def _read_row(engine, run_id: str) -> tuple | None:
             engine.dispose()  # the other pooled connections went with the server too
         finally:
             connection.close()
-    if row is None or decode is None:
-        return row
-    values = list(row)
-    values[_ANSWERS] = decode(values[_ANSWERS])
-    return tuple(values)
+    return None  # not reached: the second attempt returns or raises
 
 
-def _select(connection, sql: str, parameters, autocommit: bool) -> tuple | None:
-    driver = connection.driver_connection
-    if autocommit:
-        driver.autocommit = True
-    try:
+class CursorReader:
+    """Any DB-API driver (SQLite): a cursor, with the JSON column decoded by its SQLAlchemy type."""
+
+    def __init__(self, engine):
+        compiled = _READ.compile(dialect=engine.dialect)
+        self.sql, self.positional = str(compiled), compiled.positional
+        self.decode = _runs.c.answers.type.result_processor(engine.dialect, None)  # None: the driver decodes
+
+    def read(self, connection, run_id: str) -> tuple | None:
         cursor = connection.cursor()
-        cursor.execute(sql, parameters)
-        row = cursor.fetchone()
-        cursor.close()
-        return row
-    finally:
-        if autocommit and not driver.closed:
-            driver.autocommit = False
+        try:
+            cursor.execute(self.sql, (run_id,) if self.positional else {"run_id": run_id})
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        if row is None or self.decode is None:
+            return row
+        values = list(row)
+        values[_ANSWERS] = self.decode(values[_ANSWERS])
+        return tuple(values)
+
+
+class PreparedReader:
+    """PostgreSQL: the SELECT is prepared once per connection and run with libpq's PQexecPrepared
+    (psycopg's documented `pgconn` wrapper): one round trip, in no transaction (nothing to begin or
+    roll back), without a cursor. A cursor's execute spent twice the CPU time of the query itself on
+    adapting, generators and result objects (bench/profile_question.py); here each text value is
+    decoded by the column's Python type.
+
+    psycopg drops every prepared statement of a connection after some DDL (`DEALLOCATE ALL`):
+    a statement found missing is prepared again, once."""
+
+    def __init__(self, engine):
+        compiled = _READ.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+        # psycopg's "%(run_id)s" placeholder becomes libpq's "$1"
+        self.sql = str(compiled).replace("%(run_id)s", "$1").encode()
+        if b"$1" not in self.sql:
+            raise RuntimeError(f"unexpected SQL for the run read: {compiled}")
+        loads = engine.dialect._json_deserializer or json.loads
+        self.decoders = [_decoder(_runs.c[name].type, loads) for name in _COLUMNS]
+
+    def read(self, connection, run_id: str) -> tuple | None:
+        from psycopg import errors
+        from psycopg.pq import DiagnosticField, ExecStatus
+
+        pgconn = connection.driver_connection.pgconn
+        for attempt in (1, 2):
+            if not connection.info.get(PREPARED_FLAG):
+                prepared = pgconn.prepare(PREPARED_NAME, self.sql)
+                if prepared.status != ExecStatus.COMMAND_OK:
+                    raise errors.error_from_result(prepared)
+                connection.info[PREPARED_FLAG] = True
+            result = pgconn.exec_prepared(PREPARED_NAME, [run_id.encode()])
+            if result.status == ExecStatus.TUPLES_OK:
+                break
+            missing = result.error_field(DiagnosticField.SQLSTATE) == UNDEFINED_PREPARED_STATEMENT
+            if attempt == 2 or not missing:
+                raise errors.error_from_result(result)
+            connection.info.pop(PREPARED_FLAG, None)
+        if result.ntuples == 0:
+            return None
+        return tuple(None if (value := result.get_value(0, column)) is None else decode(value)
+                     for column, decode in enumerate(self.decoders))
+
+
+def _decoder(column_type, loads):
+    """How a column's value in libpq's text format becomes the Python value SQLAlchemy would give."""
+    if isinstance(column_type, JSON):
+        return loads
+    if isinstance(column_type, Integer):
+        return int
+    if isinstance(column_type, String):
+        return bytes.decode
+    raise TypeError(f"no decoder for a {column_type} column of runs")
 
 
 def _signed_in_user_id() -> int | None:

@@ -101,3 +101,35 @@ def test_a_connection_idle_for_long_is_checked_before_use(pg_client, monkeypatch
     monkeypatch.setattr("app.core.db.time.monotonic", lambda: 10**9)  # as if hours went by
     sent = _round_trips(app, lambda: client.get(QUESTION))
     assert sent[:2] == ['"BEGIN"', '"SELECT 1"'] and len(sent) == 4, sent  # ping, rollback, then the read
+
+
+def test_a_connection_that_lost_its_prepared_statements_still_reads_runs(pg_client):
+    """psycopg sends DEALLOCATE ALL after some DDL on a connection: the run's prepared read goes too."""
+    app, client = pg_client
+    client.get(QUESTION)  # the read is prepared on the pooled connection
+    with app.app_context():
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("DEALLOCATE ALL")
+            connection.commit()
+    page = client.get(QUESTION)
+    assert page.status_code == 200
+    assert 'id="question-form"' in page.get_data(as_text=True)
+
+
+def test_a_signed_in_citizens_run_reads_back_with_its_account_and_answers(pg_client):
+    """The prepared read decodes every column as the ORM would: numbers, text, JSON, NULL."""
+    from app.runner import store
+    from app.runner.models import Run
+
+    app, _client = pg_client
+    with app.app_context():
+        run = Run(journey_id="devenir-parent", journey_version=3, status="completed", user_id=42,
+                  answers={"date_naissance": "2026-11-02", "enfants": [{"prenom": "Léa"}], "nombre": 2})
+        anonymous = Run(journey_id="demenager", journey_version=1, status="in_progress", user_id=None, answers={})
+        db.session.add_all([run, anonymous])
+        db.session.commit()
+        assert store._read_row(db.engine, run.id) == (
+            run.id, "devenir-parent", 3, {"date_naissance": "2026-11-02", "enfants": [{"prenom": "Léa"}], "nombre": 2},
+            "completed", 42)
+        assert store._read_row(db.engine, anonymous.id) == (anonymous.id, "demenager", 1, {}, "in_progress", None)
+        assert store._read_row(db.engine, "00000000-0000-0000-0000-000000000000") is None
