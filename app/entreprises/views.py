@@ -6,6 +6,8 @@
 - POST /entreprises/<uuid:business_id>/obligations       members: tick off / reopen an obligation
 - GET  /entreprises/<uuid:business_id>/echeances.ics     members: the next due dates as a calendar file
 - GET/POST /entreprises/<uuid:business_id>/membres       members see; administrateurs invite
+- GET/POST /entreprises/<uuid:business_id>/membres/<int:member_id>/role     administrateurs: change a role
+- GET/POST /entreprises/<uuid:business_id>/membres/<int:member_id>/retirer  administrateurs: remove a member
 - POST /entreprises/<uuid:business_id>/parcours        members: start a business journey (form field `parcours`) in the real runner
 - GET/POST /entreprises/invitation/<token>               the invited address, signed in: join the business
 
@@ -21,7 +23,7 @@ from sqlalchemy import select
 from app.auth.forms import EMAIL, EmptyForm, normalize_email
 from app.auth.tokens import LinkProblem
 from app.core.db import db, utcnow
-from app.entreprises import dossier, invitations, segments
+from app.entreprises import dossier, invitations, members_admin, segments
 from app.entreprises.access import member_business, membership, user_businesses
 from app.entreprises.choices import LEGAL_FORMS, SECTORS
 from app.entreprises.forms import parse_business
@@ -116,6 +118,7 @@ def calendar_file(business_id):
 @member_business()
 def members(business_id):
     form, errors, sent = EmptyForm(), {}, request.args.get("envoye") == "1"
+    changed, removed = request.args.get("modifie") == "1", request.args.get("retire") == "1"
     if request.method == "POST":
         if g.member.role != ADMIN:
             abort(403)
@@ -141,8 +144,45 @@ def members(business_id):
         BusinessInvitation.business_id == g.business.id, BusinessInvitation.accepted_at.is_(None))
         .order_by(BusinessInvitation.created_at)).scalars().all()
     return render_template("entreprises/members.html", business=g.business, member=g.member, form=form,
-                           errors=errors, values=request.form, sent=sent, pending=pending,
+                           errors=errors, values=request.form, sent=sent, changed=changed, removed=removed,
+                           pending=pending,
                            members=[(m, who.get(m.user_id)) for m in rows], ADMIN=ADMIN)
+
+
+@bp.route("/entreprises/<uuid:business_id>/membres/<int:member_id>/role", methods=["GET", "POST"])
+@member_business(admin=True)
+def member_role(business_id, member_id: int):
+    """An administrator gives a member the other role; the business always keeps an administrator."""
+    target, email = members_admin.member_of(g.business.id, member_id)
+    form, errors = EmptyForm(), {}
+    role = target.role
+    if request.method == "POST" and form.validate_on_submit():
+        role = request.form.get("role")
+        if role not in MEMBER_ROLES:
+            errors[f"role-{COLLABORATOR}"] = gettext("Choose a role")
+        elif not members_admin.change_role(target, role, by=current_user.id):
+            errors[f"role-{COLLABORATOR}"] = members_admin.last_administrator_message()
+        else:
+            return redirect(url_for("entreprises.members", business_id=g.business.id, modifie=1))
+    return render_template("entreprises/member_role.html", business=g.business, target=target, email=email,
+                           form=form, errors=errors, role=role)
+
+
+@bp.route("/entreprises/<uuid:business_id>/membres/<int:member_id>/retirer", methods=["GET", "POST"])
+@member_business(admin=True)
+def remove_member(business_id, member_id: int):
+    """An administrator removes a member (themselves too); they lose access at their next page."""
+    target, email = members_admin.member_of(g.business.id, member_id)
+    form, errors = EmptyForm(), {}
+    if request.method == "POST" and form.validate_on_submit():
+        leaving = target.user_id == current_user.id
+        if members_admin.remove(target, by=current_user.id):
+            if leaving:
+                return redirect(url_for("entreprises.home"))
+            return redirect(url_for("entreprises.members", business_id=g.business.id, retire=1))
+        errors["remove"] = members_admin.last_administrator_message()
+    return render_template("entreprises/member_remove.html", business=g.business, target=target, email=email,
+                           form=form, errors=errors, ADMIN=ADMIN)
 
 
 @bp.route("/entreprises/<uuid:business_id>/parcours", methods=["POST"])

@@ -80,6 +80,8 @@ ROUTE_INVENTORY = {
     "GET /entreprises/<uuid:business_id> entreprises.show",
     "GET /entreprises/<uuid:business_id>/echeances.ics entreprises.calendar_file",
     "GET,POST /entreprises/<uuid:business_id>/membres entreprises.members",
+    "GET,POST /entreprises/<uuid:business_id>/membres/<int:member_id>/retirer entreprises.remove_member",
+    "GET,POST /entreprises/<uuid:business_id>/membres/<int:member_id>/role entreprises.member_role",
     "POST /entreprises/<uuid:business_id>/obligations entreprises.tick",
     "POST /entreprises/<uuid:business_id>/parcours entreprises.start_journey",
     "GET,POST /mon-dossier/informations-gouvernementales forms.government_information",

@@ -1,5 +1,6 @@
 """For every business route (walked from app.url_map): the business id is a typed uuid, a signed-in
-non-member gets 404 for every method, an anonymous visitor the login page, and a member gets in."""
+non-member gets 404 for every method, an anonymous visitor the login page, and a member gets in
+(a collaborator gets 403 on the administrators' pages)."""
 from __future__ import annotations
 
 import uuid
@@ -15,8 +16,18 @@ def business_routes(app):
             yield rule
 
 
-def _url(rule, business_id) -> str:
-    return rule.rule.replace("<uuid:business_id>", business_id)
+def _url(rule, business_id, member_id: int = 0) -> str:
+    """The rule's URL; `member_id` where it names a member."""
+    return rule.rule.replace("<uuid:business_id>", business_id).replace("<int:member_id>", str(member_id))
+
+
+def _creator(app, business_id) -> int:
+    """The member id of the business's creator, its administrator."""
+    from app.core.db import db
+    from app.entreprises.models import BusinessMember
+
+    with app.app_context():
+        return db.session.query(BusinessMember.id).filter_by(business_id=business_id).order_by(BusinessMember.id).first()[0]
 
 
 def test_every_business_route_types_its_id_and_checks_membership(app):
@@ -30,21 +41,27 @@ def test_every_business_route_types_its_id_and_checks_membership(app):
 
 def test_non_members_get_404_on_every_business_route(app, client, business, outsider):
     rules = list(business_routes(app))
+    creator = _creator(app, business.id)
     for rule in rules:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            anonymous = app.test_client().open(_url(rule, business.id), method=method)
+            url = _url(rule, business.id, creator)
+            anonymous = app.test_client().open(url, method=method)
             assert anonymous.status_code == 302 and anonymous.location.startswith("/connexion"), (rule, method)
-            assert outsider.open(_url(rule, business.id), method=method).status_code == 404, (rule, method)
-            assert outsider.open(_url(rule, str(uuid.uuid4())), method=method).status_code == 404
-            assert client.open(_url(rule, str(uuid.uuid4())), method=method).status_code == 404
-            assert client.open(_url(rule, business.id), method=method).status_code in (200, 302, 400, 404), (rule, method)
+            assert outsider.open(url, method=method).status_code == 404, (rule, method)
+            assert outsider.open(_url(rule, str(uuid.uuid4()), creator), method=method).status_code == 404
+            assert client.open(_url(rule, str(uuid.uuid4()), creator), method=method).status_code == 404
+            assert client.open(url, method=method).status_code in (200, 302, 400, 404), (rule, method)
 
 
 def test_members_reach_every_get_route(app, client, business, add_member):
     colleague = add_member(business.id, "marc@example.ca")
+    creator = _creator(app, business.id)
     for rule in business_routes(app):
         if "GET" in rule.methods:
-            assert colleague.get(_url(rule, business.id)).status_code == 200, rule.rule
+            admin_only = app.view_functions[rule.endpoint].business_access == "admin"
+            url = _url(rule, business.id, creator)
+            assert colleague.get(url).status_code == (403 if admin_only else 200), rule.rule
+            assert client.get(url).status_code == 200, rule.rule
 
 
 def test_a_business_journey_only_starts_for_business_journeys(client, business):

@@ -187,3 +187,51 @@ def test_business_space_from_creation_to_shared_obligations(
         check_page(outsider, validate_source=False)
     finally:
         context.close()
+
+
+def test_an_administrator_changes_a_role_and_removes_a_colleague(page, live_server, check_page, accounts):
+    """The members' pages in Chromium: change a colleague's role, remove them (they get 404 at once),
+    and the last administrator is told why they cannot leave."""
+    from app.auth.models import User
+    from app.core.db import db
+    from app.entreprises.models import ADMIN, COLLABORATOR, Business, BusinessMember
+
+    with live_server.app.app_context():
+        ids = {role: db.session.query(User.id).filter_by(email=email).scalar() for role, email in accounts.items()}
+        business = Business(name="Garage Tremblay", legal_form="entreprise_individuelle", sector="commerce_detail",
+                            created_by=ids["admin"])
+        db.session.add(business)
+        db.session.flush()
+        db.session.add_all([BusinessMember(business_id=business.id, user_id=ids["admin"], role=ADMIN),
+                            BusinessMember(business_id=business.id, user_id=ids["collegue"], role=COLLABORATOR)])
+        db.session.commit()
+        members_path = f"/entreprises/{business.id}/membres"
+
+    sign_in(page, live_server, accounts["admin"])
+    page.goto(live_server(members_path))
+    check_page(page)
+    colleague_row = f"li:has-text('{accounts['collegue']}')"
+    submit(page, f"{colleague_row} a:has-text('Changer le rôle')")
+    assert page.is_checked("#role-collaborateur")
+    check_page(page)
+    page.check("#role-administrateur")
+    submit(page)
+    assert urlsplit(page.url).path == members_path
+    assert "Le rôle est modifié." in page.inner_text("main")
+    check_page(page, validate_source=False)  # the served source has no ?modifie=1 notice
+
+    submit(page, f"{colleague_row} a:has-text('Retirer')")
+    assert f"Retirer {accounts['collegue']} de Garage Tremblay?" in page.inner_text("h1")
+    check_page(page)
+    submit(page)
+    assert "Le membre est retiré." in page.inner_text("main")
+    assert accounts["collegue"] not in page.inner_text("main")
+
+    # Now alone, the administrator cannot remove themselves: the page says why.
+    submit(page, f"li:has-text('{accounts['admin']}') a:has-text('Retirer')")
+    submit(page)
+    assert page.locator("#error-summary").count() == 1
+    assert "seul administrateur" in page.inner_text("#error-summary")
+    check_page(page, validate_source=False)  # a POST result: the served source is the GET page
+    page.goto(live_server(members_path))
+    assert accounts["admin"] in page.inner_text("main")

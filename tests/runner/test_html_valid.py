@@ -103,6 +103,28 @@ def collect_accounts_and_dossier(pages: Pages, app) -> None:
             continue
         pages.keep(name, response)
     pages.keep("profile-error", client.post("/mon-dossier/profil", data={"birth_date": "31/02/1990", "postal_code": "x"}))
+    collect_business_space(pages, app, client)
+
+
+def collect_business_space(pages: Pages, app, client) -> None:
+    """The business space of the signed-in `client`: its pages and the members' pages, errors included."""
+    from app.entreprises.models import COLLABORATOR, BusinessMember
+    from tests.entreprises.conftest import BUSINESS_FORM
+
+    pages.keep("business-home", client.get("/entreprises"))
+    pages.keep("business-create", client.get("/entreprises/nouvelle"))
+    business = client.post("/entreprises/nouvelle", data=BUSINESS_FORM).location.rstrip("/")
+    with app.app_context():
+        colleague = create_user("collegue@example.ca")
+        db.session.add(BusinessMember(business_id=business.split("/")[-1], user_id=colleague.id, role=COLLABORATOR))
+        db.session.commit()
+        own, other = (m.id for m in db.session.query(BusinessMember).order_by(BusinessMember.id))
+    for name, path in [("business", business), ("business-members", f"{business}/membres"),
+                       ("member-role", f"{business}/membres/{other}/role"),
+                       ("member-remove", f"{business}/membres/{other}/retirer")]:
+        pages.keep(name, client.get(path))
+    pages.keep("member-role-error", client.post(f"{business}/membres/{own}/role", data={"role": COLLABORATOR}))
+    pages.keep("member-remove-error", client.post(f"{business}/membres/{own}/retirer"))
 
 
 def test_every_page_type_is_valid_html(runner_app, rclient, app, tmp_path):
