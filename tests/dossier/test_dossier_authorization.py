@@ -75,9 +75,10 @@ def uuid_routes(app):
 
 
 def _fill(rule, value: str) -> str:
+    """The rule's path with `value` for every uuid and 1 for every number (a member's id, say)."""
     path = rule.rule
     for argument in rule.arguments:
-        path = path.replace(f"<uuid:{argument}>", value)
+        path = path.replace(f"<uuid:{argument}>", value).replace(f"<int:{argument}>", "1")
     return path
 
 
