@@ -8,6 +8,7 @@ from inspect import iscoroutinefunction
 from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app.core import (assets, config, cookie_session, errors, fragments, i18n, redaction, security, serve,
                       shared_pages, template_tests)
@@ -37,6 +38,15 @@ def _is_coroutine_function(func) -> bool:
     return iscoroutinefunction(func)
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:…>` in every URL: a number an INTEGER column can hold (at most 2³¹ − 1). A larger one
+    matches no route, so the visitor gets 404 rather than an error where the database (SQLite
+    cannot even take the parameter) refuses the number."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     # INSTANCE_PATH (tests, or two processes on one machine) moves instance/: config.py, dev secrets.
     instance_path = (overrides or {}).get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
@@ -46,6 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder="core/templates",
     )
+    app.url_map.converters["int"] = DatabaseInteger  # before any route is added
     config.configure(app, overrides)
     harden(app)
     hops = int(app.config.get("PROXY_FIX_HOPS") or 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from werkzeug.routing import PathConverter, UnicodeConverter
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 # A URL argument that names a record or a definition element is an id, whatever its exact name.
 ID_LIKE = re.compile(r"(^|_)(id|uuid|token|index|number|item|run|journey|step|question|slug)$")
@@ -150,6 +150,14 @@ def test_every_id_in_a_url_has_a_typed_converter(app):
                 untyped.append(f"{rule.rule} ({rule.endpoint}): <{argument}> is {kind}; "
                                f"use <uuid:…>, <int:…> or a slug converter")
     assert not untyped, "\n".join(untyped)
+
+
+def test_no_number_in_a_url_is_too_large_for_the_database(app):
+    """Every `<int:…>` stops at 2³¹ − 1 (INTEGER columns): a larger number is a 404, not a database error."""
+    numbers = [(rule.rule, converter) for rule in app.url_map.iter_rules()
+               for converter in rule._converters.values() if isinstance(converter, IntegerConverter)]
+    assert len(numbers) >= 5
+    assert all(converter.max == 2**31 - 1 for _, converter in numbers), numbers
 
 
 def test_the_route_inventory_is_up_to_date(app):

@@ -105,6 +105,8 @@ def test_a_member_of_another_business_cannot_be_reached(app, client, business, u
         assert client.get(f"{business.url}/{path}").status_code == 404
         assert client.post(f"{business.url}/{path}", data={"role": COLLABORATOR}).status_code == 404
     assert _roles(app, other_business) == [ADMIN]
+    for hostile in ("0", str(2**31), "9" * 40):
+        assert client.get(f"{business.url}/membres/{hostile}/retirer").status_code == 404
 
 
 def test_a_role_must_be_chosen(app, client, business, add_member):
