@@ -57,7 +57,10 @@ def last_administrator_message() -> str:
 
 
 def _other_administrators(target: BusinessMember) -> int:
-    rows = db.session.execute(select(BusinessMember.id).where(
-        BusinessMember.business_id == target.business_id, BusinessMember.role == ADMIN,
-        BusinessMember.id != target.id).with_for_update()).all()
-    return len(rows)
+    """How many administrators besides `target`, with every administrator row of the business
+    locked, `target`'s included: two administrators demoting each other wait for one another, and
+    the second then sees the first's change."""
+    ids = db.session.execute(select(BusinessMember.id).where(
+        BusinessMember.business_id == target.business_id, BusinessMember.role == ADMIN)
+        .with_for_update()).scalars().all()
+    return len([member_id for member_id in ids if member_id != target.id])

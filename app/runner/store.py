@@ -17,6 +17,8 @@ from weakref import WeakKeyDictionary
 
 from flask import session
 from flask_login import current_user
+from psycopg import errors
+from psycopg.pq import DiagnosticField, ExecStatus
 from sqlalchemy import JSON, Integer, String, bindparam, select, update
 
 from app.core.db import db
@@ -128,9 +130,6 @@ class PreparedReader:
         self.decoders = [_decoder(_runs.c[name].type, loads) for name in _COLUMNS]
 
     def read(self, connection, run_id: str) -> tuple | None:
-        from psycopg import errors
-        from psycopg.pq import DiagnosticField, ExecStatus
-
         pgconn = connection.driver_connection.pgconn
         for attempt in (1, 2):
             if not connection.info.get(PREPARED_FLAG):

@@ -2,11 +2,18 @@
 and the business always keeps an administrator."""
 from __future__ import annotations
 
+import threading
+
+import pytest
+from flask_migrate import upgrade
 from sqlalchemy import select
 
-from app.auth.testing import login
+from app import create_app
+from app.auth.testing import create_user, login
 from app.core.db import db
-from app.entreprises.models import ADMIN, COLLABORATOR, BusinessEvent, BusinessMember
+from app.entreprises import dossier, members_admin
+from app.entreprises.models import ADMIN, COLLABORATOR, Business, BusinessEvent, BusinessMember
+from tests.declarations.test_postgres import pg_database  # noqa: F401  (fixture)
 from tests.entreprises.conftest import BUSINESS_FORM
 
 LAST_ADMIN = "seul administrateur"
@@ -116,3 +123,53 @@ def test_a_role_must_be_chosen(app, client, business, add_member):
         response = client.post(url, data={"role": role})
         assert response.status_code == 200 and 'href="#role-collaborateur"' in response.get_data(as_text=True)
     assert _roles(app, business.id) == [ADMIN, COLLABORATOR]
+
+
+@pytest.mark.postgres
+def test_two_administrators_demoting_each_other_at_once_leave_one(pg_database, monkeypatch):  # noqa: F811
+    """On PostgreSQL, with both requests past their page and about to write at the same moment."""
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "pg-admins", "SQLALCHEMY_DATABASE_URI": pg_database()})
+    with app.app_context():
+        upgrade()
+        business = Business(name="Garage Tremblay", legal_form="entreprise_individuelle", sector="commerce_detail")
+        db.session.add(business)
+        db.session.flush()
+        members = [BusinessMember(business_id=business.id, user_id=create_user(email).id, role=ADMIN)
+                   for email in ("ana@example.ca", "marc@example.ca")]
+        db.session.add_all(members)
+        db.session.commit()
+        business_id, ids = business.id, [m.id for m in members]
+
+    # Each demotion waits here, after its check and before its commit, for the other one: without the
+    # lock on every administrator row both would pass the check and the business would have none.
+    both_checked = threading.Barrier(2, timeout=3)
+    record = dossier.record
+
+    def record_when_both_checked(*args, **kwargs):
+        try:
+            both_checked.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other demotion is waiting for our lock: go on and commit
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(dossier, "record", record_when_both_checked)
+    results = {}
+
+    def demote(member_id, by):
+        with app.app_context():
+            target = db.session.get(BusinessMember, member_id)
+            results[member_id] = members_admin.change_role(target, COLLABORATOR, by=by)
+            db.session.remove()
+
+    threads = [threading.Thread(target=demote, args=(ids[0], ids[1])),
+               threading.Thread(target=demote, args=(ids[1], ids[0]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert sorted(results.values()) == [False, True]
+    assert _roles(app, business_id) == [ADMIN, COLLABORATOR]
+    with app.app_context():
+        db.engine.dispose()
+
